@@ -1,0 +1,35 @@
+"""The one spaCy pipeline of a process: loaded on first use, never at import time."""
+
+from __future__ import annotations
+
+import threading
+
+import spacy
+from spacy.language import Language
+
+_lock = threading.Lock()
+_loaded: dict[str, Language] = {}
+
+
+class ModelNotInstalled(RuntimeError):
+    pass
+
+
+def load_pipeline(name: str) -> Language:
+    """Return the shared pipeline `name`, loading it once per process.
+
+    Every pipe of the small English models is used: the tagger and lemmatizer by the loaded-term
+    matcher, the parser by in-article context and quote attribution, NER by entity spotting.
+    """
+    with _lock:
+        nlp = _loaded.get(name)
+        if nlp is None:
+            try:
+                nlp = spacy.load(name)
+            except OSError as exc:
+                raise ModelNotInstalled(
+                    f"spaCy pipeline {name!r} is not installed; install it with pip or set "
+                    "READER_CONTEXT_SPACY_MODEL to an installed English pipeline"
+                ) from exc
+            _loaded[name] = nlp
+        return nlp

@@ -1,0 +1,201 @@
+"""Building the embedded knowledge base, keeping it current, and importing a user's own entries."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
+
+from .card import KINDS, WIKIPEDIA_ATTRIBUTION, wikipedia_url
+from .names import alias_key
+from .overrides import DEFAULT_PATH as OVERRIDES_PATH
+from .overrides import OverridesError, fingerprint, load_overrides
+from .packs import (
+    COUNTRY_PACKAGE, VITAL_PACKAGE, W_ALT, W_TITLE, country_alt_names, country_facts, country_records,
+    package_version, vital_entries,
+)
+from .store import SCHEMA_VERSION, Entry, KnowledgeError, KnowledgeStore
+
+log = logging.getLogger(__name__)
+
+# Bump when the way entries or aliases are derived changes, so existing stores are rebuilt.
+BUILDER_VERSION = "1"
+
+
+def current_fingerprint() -> dict[str, str]:
+    return {
+        "schema": SCHEMA_VERSION,
+        "builder": BUILDER_VERSION,
+        VITAL_PACKAGE: package_version(VITAL_PACKAGE),
+        COUNTRY_PACKAGE: package_version(COUNTRY_PACKAGE),
+        "overrides": fingerprint(OVERRIDES_PATH),
+    }
+
+
+def is_current(store: KnowledgeStore) -> bool:
+    meta = store.meta()
+    return all(meta.get(k) == v for k, v in current_fingerprint().items())
+
+
+def open_knowledge(path: Path, *, build: bool = True) -> KnowledgeStore:
+    """Open the store at `path`, building or refreshing the embedded entries when they are stale."""
+    store = KnowledgeStore(path)
+    store.create_schema()
+    if not is_current(store):
+        if not build:
+            raise KnowledgeError(f"knowledge base {path} is not built; run `reader-context kb build`")
+        build_embedded(store)
+    return store
+
+
+@dataclass
+class BuildReport:
+    entities: int
+    aliases: int
+    seconds: float
+    countries_added: int
+
+
+def build_embedded(store: KnowledgeStore, *, force: bool = False) -> BuildReport | None:
+    """Replace the embedded entries; user and Wikipedia entries stay as they are.
+
+    Runs in one IMMEDIATE transaction, so a second process that starts at the same time waits,
+    then finds the store current and does nothing.
+    """
+    started = time.perf_counter()
+    overrides = load_overrides()
+    entries = {e.id: e for e in vital_entries()}
+    countries_added = _merge_countries(entries)
+    with store.write() as conn:
+        if not force and is_current(store):
+            return None
+        store.delete_source(conn, "embedded")
+        store.put(conn, entries.values(), fresh=True)
+        _apply_overrides(conn, overrides)
+        store.set_meta(conn, current_fingerprint() | {"built_at": str(int(time.time()))})
+    stats = store.stats()
+    report = BuildReport(stats["by_source"].get("embedded", 0), stats["aliases"],
+                         time.perf_counter() - started, countries_added)
+    log.info("built embedded knowledge base: %s entities in %.1f s", report.entities, report.seconds)
+    return report
+
+
+def _merge_countries(entries: dict[str, Entry]) -> int:
+    by_key = {alias_key(e.title): e for e in entries.values()}
+    added = 0
+    for info in country_records():
+        name = info["name"]
+        wiki_title = (info.get("wiki") or "").rsplit("/", 1)[-1].replace("_", " ")
+        entry = by_key.get(alias_key(name)) or (by_key.get(alias_key(wiki_title)) if wiki_title else None)
+        if entry is not None and entry.kind not in ("place", "concept"):
+            entry = None
+        facts = country_facts(info)
+        alts = tuple((a, "country-alt", W_ALT) for a in country_alt_names(info))
+        if entry is not None:
+            entries[entry.id] = Entry(**{
+                **entry.__dict__, "kind": "place", "facts": facts,
+                "aliases": entry.aliases + ((name, "country-alt", W_ALT),) + alts,
+            })
+            continue
+        region = facts.get("region")
+        description = f"Country or territory in {region}" if region else "Country or territory"
+        summary = f"{name} is a country or territory" + (f" in {region}" if region else "") + "."
+        if facts.get("capital"):
+            summary += f" Its capital is {facts['capital']}."
+        entries[f"wikipedia:{name}"] = Entry(
+            id=f"wikipedia:{name}", title=name, kind="place", description=description, summary=summary,
+            context=f"{description}. {summary}", url=wikipedia_url(name), source="embedded",
+            attribution="countryinfo (MIT); " + WIKIPEDIA_ATTRIBUTION, facts=facts,
+            aliases=((name, "title", W_TITLE),) + alts,
+        )
+        added += 1
+    return added
+
+
+def _apply_overrides(conn, overrides) -> None:
+    def entity_id(title: str) -> str:
+        row = conn.execute("SELECT id FROM entities WHERE title = ? AND source = 'embedded'", (title,)).fetchone()
+        if row is None:
+            raise OverridesError(f"aliases.yaml names {title!r}, which the embedded knowledge base does not hold")
+        return row[0]
+
+    for item in overrides.aliases:
+        conn.execute(
+            "INSERT OR REPLACE INTO aliases(key, alias, entity_id, origin, weight) VALUES (?,?,?,?,?)",
+            (alias_key(item.alias), item.alias, entity_id(item.title), "override", W_TITLE),
+        )
+    for item in overrides.needs_support:
+        eid = entity_id(item.title)
+        cur = conn.execute(
+            "UPDATE aliases SET origin = 'needs-support' WHERE key = ? AND entity_id = ?", (alias_key(item.alias), eid)
+        )
+        if cur.rowcount == 0:
+            conn.execute(
+                "INSERT INTO aliases(key, alias, entity_id, origin, weight) VALUES (?,?,?,?,?)",
+                (alias_key(item.alias), item.alias, eid, "needs-support", W_ALT),
+            )
+    for item in overrides.never_link:
+        conn.execute("DELETE FROM aliases WHERE key = ? AND origin != 'title'", (alias_key(item.alias),))
+
+
+# -- a user's own entries ----------------------------------------------------------------------
+
+
+class UserEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str = Field(min_length=1, max_length=300)
+    description: str | None = Field(None, max_length=500)
+    summary: str | None = Field(None, max_length=5000)
+    aliases: list[str] = Field(default_factory=list, max_length=100)
+    kind: str = "other"
+    url: HttpUrl | None = None
+
+    def model_post_init(self, _context) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def import_user_entries(store: KnowledgeStore, path: Path) -> ImportReport:
+    """Add `{title, description, summary, aliases, kind, url}` lines as `user` entries.
+
+    A bad line is reported with its number and skipped; the good ones land in one transaction, so
+    nothing already in the store is lost even if the import is interrupted.
+    """
+    report = ImportReport()
+    entries: list[Entry] = []
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = UserEntry.model_validate(json.loads(line))
+            except json.JSONDecodeError as exc:
+                report.errors.append((number, f"not JSON: {exc.msg}"))
+                continue
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(p) for p in first["loc"]) or "line"
+                report.errors.append((number, f"{where}: {first['msg']}"))
+                continue
+            aliases = ((item.title, "title", W_TITLE),) + tuple((a, "user", W_TITLE) for a in item.aliases if a)
+            entries.append(Entry(
+                id=f"user:{item.title}", title=item.title, kind=item.kind, description=item.description,
+                summary=item.summary, context=f"{item.description or ''}. {item.summary or ''}",
+                url=str(item.url) if item.url else None, source="user", attribution="Added by the user",
+                aliases=aliases,
+            ))
+    if entries:
+        with store.write() as conn:
+            report.added = store.put(conn, entries, fetched_at=time.time())
+    return report

@@ -1,0 +1,25 @@
+"""How names are compared: one normal form for alias keys, used by the store and the spotter alike."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2014": "-"})
+
+
+def alias_key(name: str) -> str:
+    """Case-, accent- and spacing-insensitive key; a leading article does not change who is meant."""
+    text = unicodedata.normalize("NFKD", name.translate(_QUOTES))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _SPACE.sub(" ", text).strip().casefold()
+    if text.startswith("the "):
+        text = text[4:]
+    return text
+
+
+def is_acronym(name: str) -> bool:
+    """All-capital names ("ISIS", "WHO", "U.S.") must match case-sensitively: "Isis" is a goddess."""
+    letters = [ch for ch in name if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)

@@ -1,0 +1,273 @@
+"""The knowledge base on disk: one SQLite file of entities, their aliases and a full-text index.
+
+Kept on disk rather than in memory (scispaCy's lesson: a large in-memory KB costs gigabytes and long
+loads); a process holds only the set of alias keys, so spotting needs no query per token.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .card import Card
+from .names import alias_key
+
+SCHEMA_VERSION = "1"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entities (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    description TEXT,
+    summary TEXT,
+    context TEXT,
+    url TEXT,
+    thumbnail TEXT,
+    source TEXT NOT NULL,
+    attribution TEXT,
+    facts TEXT,
+    common_noun INTEGER NOT NULL DEFAULT 0,
+    fetched_at REAL
+);
+CREATE TABLE IF NOT EXISTS aliases (
+    key TEXT NOT NULL,
+    alias TEXT NOT NULL,
+    entity_id TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    origin TEXT NOT NULL,
+    weight REAL NOT NULL,
+    PRIMARY KEY (key, entity_id, alias)
+);
+CREATE INDEX IF NOT EXISTS aliases_entity ON aliases(entity_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS entities_fts USING fts5(entity_id UNINDEXED, title, description, summary);
+"""
+
+
+class KnowledgeError(RuntimeError):
+    """The knowledge base file is missing, unreadable or not ours: said plainly, never served empty."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An entity as it goes into the store; `context` is the longer text used only for linking."""
+
+    id: str
+    title: str
+    kind: str
+    description: str | None
+    summary: str | None
+    url: str | None
+    source: str
+    attribution: str | None
+    context: str | None = None
+    thumbnail: str | None = None
+    facts: dict | None = None
+    common_noun: bool = False
+    aliases: tuple[tuple[str, str, float], ...] = ()  # (alias, origin, weight)
+
+
+@dataclass(frozen=True)
+class AliasHit:
+    entity_id: str
+    alias: str
+    origin: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An entity as the linker sees it: the card plus what linking needs and the reader never sees."""
+
+    card: Card
+    context: str
+    common_noun: bool
+
+
+class KnowledgeStore:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._local = threading.local()
+        self._keys: frozenset[str] = frozenset()
+        self._keys_version: tuple[int, int] | None = None
+        self._keys_lock = threading.Lock()
+
+    # -- connections -------------------------------------------------------------------------
+    def connection(self) -> sqlite3.Connection:
+        """One connection per thread, reused across requests (opening one costs more than a lookup)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("PRAGMA busy_timeout = 30000")
+            except sqlite3.Error as exc:
+                raise KnowledgeError(f"cannot open knowledge base {self.path}: {exc}") from exc
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that takes the lock up front, so two processes never interleave a build."""
+        conn = self.connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.rollback()
+            raise
+        else:
+            conn.commit()
+
+    def create_schema(self) -> None:
+        conn = self.connection()
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise KnowledgeError(f"{self.path} is not a usable knowledge base: {exc}") from exc
+
+    # -- metadata ----------------------------------------------------------------------------
+    def meta(self) -> dict[str, str]:
+        try:
+            return dict(self.connection().execute("SELECT key, value FROM meta"))
+        except sqlite3.OperationalError:
+            return {}
+        except sqlite3.DatabaseError as exc:
+            raise KnowledgeError(f"{self.path} is not a usable knowledge base: {exc}") from exc
+
+    @staticmethod
+    def set_meta(conn: sqlite3.Connection, values: dict[str, str]) -> None:
+        conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", values.items())
+
+    # -- writing -----------------------------------------------------------------------------
+    @staticmethod
+    def put(conn: sqlite3.Connection, entries: Iterable[Entry], fetched_at: float | None = None,
+            *, fresh: bool = False) -> int:
+        """Insert or replace entries with their aliases and full-text rows; returns how many.
+
+        `fresh` says the ids are known to be absent (a rebuild after delete_source), which skips
+        the per-entry deletes that would otherwise scan the full-text table.
+        """
+        count = 0
+        for e in entries:
+            if not fresh:
+                conn.execute("DELETE FROM entities_fts WHERE entity_id = ?", (e.id,))
+                conn.execute("DELETE FROM aliases WHERE entity_id = ?", (e.id,))
+            # One row per name: the strongest origin wins ("Syria" is a title before a spelling).
+            best: dict[tuple[str, str], tuple[str, str, float]] = {}
+            for a, origin, w in e.aliases:
+                k = (alias_key(a), a)
+                if k[0] and (k not in best or best[k][2] < w):
+                    best[k] = (a, origin, w)
+            conn.execute(
+                "INSERT OR REPLACE INTO entities(id, title, kind, description, summary, context, url, thumbnail,"
+                " source, attribution, facts, common_noun, fetched_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    e.id, e.title, e.kind, e.description, e.summary, e.context, e.url, e.thumbnail,
+                    e.source, e.attribution, json.dumps(e.facts) if e.facts else None, int(e.common_noun),
+                    fetched_at,
+                ),
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO aliases(key, alias, entity_id, origin, weight) VALUES (?,?,?,?,?)",
+                [(k, a, e.id, origin, w) for (k, _), (a, origin, w) in best.items()],
+            )
+            conn.execute(
+                "INSERT INTO entities_fts(entity_id, title, description, summary) VALUES (?,?,?,?)",
+                (e.id, e.title, e.description or "", e.summary or ""),
+            )
+            count += 1
+        return count
+
+    @staticmethod
+    def delete_source(conn: sqlite3.Connection, source: str) -> None:
+        conn.execute("DELETE FROM entities_fts WHERE entity_id IN (SELECT id FROM entities WHERE source = ?)", (source,))
+        conn.execute("DELETE FROM aliases WHERE entity_id IN (SELECT id FROM entities WHERE source = ?)", (source,))
+        conn.execute("DELETE FROM entities WHERE source = ?", (source,))
+
+    # -- reading -----------------------------------------------------------------------------
+    def alias_keys(self) -> frozenset[str]:
+        """Every alias key, cached per process and refreshed when another connection wrote."""
+        conn = self.connection()
+        version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+        if version != self._keys_version:
+            with self._keys_lock:
+                if version != self._keys_version:
+                    self._keys = frozenset(k for (k,) in conn.execute("SELECT DISTINCT key FROM aliases"))
+                    self._keys_version = version
+        return self._keys
+
+    def lookup_alias(self, key: str) -> list[AliasHit]:
+        rows = self.connection().execute(
+            "SELECT entity_id, alias, origin, weight FROM aliases WHERE key = ?", (key,)
+        ).fetchall()
+        return [AliasHit(*row) for row in rows]
+
+    def candidates(self, ids: Iterable[str]) -> dict[str, Candidate]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.connection().execute(
+            "SELECT id, title, kind, description, summary, url, thumbnail, source, attribution, facts,"
+            f" context, common_noun FROM entities WHERE id IN ({marks})",
+            ids,
+        ).fetchall()
+        out = {}
+        for row in rows:
+            card = Card(
+                id=row[0], title=row[1], kind=row[2], description=row[3], summary=row[4], url=row[5],
+                thumbnail=row[6], source=row[7], attribution=row[8], facts=json.loads(row[9]) if row[9] else {},
+            )
+            out[row[0]] = Candidate(card=card, context=row[10] or row[4] or "", common_noun=bool(row[11]))
+        return out
+
+    def cards(self, ids: Iterable[str]) -> dict[str, Card]:
+        return {i: c.card for i, c in self.candidates(ids).items()}
+
+    def search(self, query: str, limit: int = 5) -> list[str]:
+        """Full-text search over titles, descriptions and summaries; returns entity ids, best first."""
+        words = [w for w in "".join(ch if ch.isalnum() else " " for ch in query).split() if w]
+        if not words:
+            return []
+        fts_query = " ".join(f'"{w}"' for w in words)
+        try:
+            rows = self.connection().execute(
+                "SELECT entity_id FROM entities_fts WHERE entities_fts MATCH ?"
+                " ORDER BY bm25(entities_fts, 0, 10.0, 2.0, 1.0) LIMIT ?",
+                (fts_query, limit),
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return []
+        return [r[0] for r in rows]
+
+    def stats(self) -> dict:
+        conn = self.connection()
+        by_source = dict(conn.execute("SELECT source, COUNT(*) FROM entities GROUP BY source"))
+        by_kind = dict(conn.execute("SELECT kind, COUNT(*) FROM entities GROUP BY kind"))
+        aliases = conn.execute("SELECT COUNT(*) FROM aliases").fetchone()[0]
+        return {
+            "path": str(self.path),
+            "entities": sum(by_source.values()),
+            "aliases": aliases,
+            "sources": sorted(by_source),
+            "by_source": by_source,
+            "by_kind": by_kind,
+            "meta": self.meta(),
+        }
+
+

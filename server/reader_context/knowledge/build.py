@@ -23,7 +23,7 @@ from .store import SCHEMA_VERSION, Entry, KnowledgeError, KnowledgeStore
 log = logging.getLogger(__name__)
 
 # Bump when the way entries or aliases are derived changes, so existing stores are rebuilt.
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "2"
 
 
 def current_fingerprint() -> dict[str, str]:
@@ -95,6 +95,8 @@ def _merge_countries(entries: dict[str, Entry]) -> int:
             entry = None
         facts = country_facts(info)
         alts = tuple((a, "country-alt", W_ALT) for a in country_alt_names(info))
+        if facts.get("demonym"):
+            alts += ((facts["demonym"], "demonym", W_ALT),)
         if entry is not None:
             entries[entry.id] = Entry(**{
                 **entry.__dict__, "kind": "place", "facts": facts,

@@ -201,13 +201,17 @@ class KnowledgeStore:
 
     # -- reading -----------------------------------------------------------------------------
     def alias_keys(self) -> frozenset[str]:
-        """Every alias key, cached per process and refreshed when another connection wrote."""
+        """Every alias key of an entity that is a name, cached per process and refreshed when another
+        connection wrote. Entries whose title is an ordinary word ("Castle", "State") are left out, so a
+        capitalised common noun is never spotted as a name on their account."""
         conn = self.connection()
         version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
         if version != self._keys_version:
             with self._keys_lock:
                 if version != self._keys_version:
-                    self._keys = frozenset(k for (k,) in conn.execute("SELECT DISTINCT key FROM aliases"))
+                    self._keys = frozenset(k for (k,) in conn.execute(
+                        "SELECT DISTINCT a.key FROM aliases a JOIN entities e ON e.id = a.entity_id"
+                        " WHERE e.common_noun = 0"))
                     self._keys_version = version
         return self._keys
 

@@ -1,0 +1,227 @@
+"""Linking: which card, if any, each name in an article refers to.
+
+Names are grouped first (repeats, a surname after the full name, names the article says are the same
+entity), then each group is linked once. A candidate's score adds up four things, each in [0, 1]:
+the alias prior, how well the NER label fits the entity's kind, how many of the article's words the
+card's text shares, and coherence with the article's other confidently linked entities. Below the
+threshold the group is NIL: a wrong card is worse than none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from cachetools import LRUCache
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from ..knowledge.names import alias_key, is_acronym
+from ..knowledge.store import Candidate, KnowledgeStore
+from ..settings import Settings
+from .context import appositive_after, names_introduced, title_before
+from .spotter import Mention
+
+# How well an NER label fits an entity kind. spaCy's small model is often wrong ("Palmyra" is a
+# PERSON to it), so a mismatch lowers the score rather than forbidding the link.
+KIND_FIT: dict[str | None, dict[str, float]] = {
+    "PERSON": {"person": 1, "other": 0.5, "organization": 0.3, "work": 0.3, "place": 0.2, "event": 0.1, "concept": 0.1},
+    "ORG": {"organization": 1, "place": 0.5, "work": 0.5, "other": 0.3, "event": 0.3, "person": 0.2, "concept": 0.2},
+    "GPE": {"place": 1, "organization": 0.5, "other": 0.3, "event": 0.2, "person": 0.1, "concept": 0.1, "work": 0.1},
+    "LOC": {"place": 1, "event": 0.3, "organization": 0.3, "other": 0.3, "concept": 0.2, "person": 0.1, "work": 0.1},
+    "FAC": {"place": 1, "organization": 0.5, "event": 0.3, "work": 0.3, "other": 0.3, "person": 0.1, "concept": 0.1},
+    "EVENT": {"event": 1, "work": 0.3, "concept": 0.3, "place": 0.2, "organization": 0.2, "other": 0.3, "person": 0.1},
+    "WORK_OF_ART": {"work": 1, "other": 0.5, "event": 0.3, "concept": 0.3, "person": 0.2, "place": 0.1, "organization": 0.2},
+    "PRODUCT": {"work": 0.7, "organization": 0.6, "other": 0.6, "concept": 0.5, "place": 0.1, "person": 0.1, "event": 0.1},
+    "NORP": {"place": 0.8, "organization": 0.2, "other": 0.2, "concept": 0.1, "person": 0.0, "event": 0.0, "work": 0.0},
+    "LAW": {"work": 0.8, "concept": 0.5, "event": 0.4, "other": 0.3, "organization": 0.2, "place": 0.1, "person": 0.1},
+    None: {"person": 0.7, "place": 0.7, "organization": 0.7, "event": 0.7, "work": 0.6, "concept": 0.4, "other": 0.4},
+}
+SHARED_WORDS_FOR_FULL_CONTEXT = 6
+ANCHORS_FOR_FULL_COHERENCE = 2
+RUNNER_UP_FACTOR = 0.6  # an alias that is not the strongest for its name is a weaker guess
+_WORD = re.compile(r"[a-z][a-z\-]{3,}")
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS}
+
+
+@dataclass
+class Scored:
+    candidate: Candidate
+    prior: float
+    kind: float
+    context: float
+    origin: str
+    coherence: float = 0.0
+    score: float = 0.0
+
+
+@dataclass
+class Group:
+    """The mentions of one entity in one article."""
+
+    mentions: list[Mention]
+    names: list[str] = field(default_factory=list)  # distinct surface forms, longest first
+    label: str | None = None
+    contexts: list[str] = field(default_factory=list)
+    scored: list[Scored] = field(default_factory=list)
+    card_id: str | None = None
+    confidence: float = 0.0
+
+    @property
+    def name(self) -> str:
+        return self.names[0]
+
+
+def group_mentions(mentions: list[Mention]) -> list[Group]:
+    by_key: dict[str, Group] = {}
+    for m in mentions:
+        by_key.setdefault(alias_key(m.text), Group(mentions=[])).mentions.append(m)
+
+    def merge(into: Group, other: Group) -> None:
+        if into is other:
+            return
+        into.mentions.extend(other.mentions)
+        for k, g in by_key.items():
+            if g is other:
+                by_key[k] = into
+
+    # A surname alone after the full name ("Putin" after "Vladimir Putin") is that person.
+    keys = list(by_key)
+    for short in keys:
+        if " " in short:
+            continue
+        group = by_key[short]
+        labels = {m.label for m in group.mentions}
+        if not labels <= {"PERSON", None}:
+            continue
+        fuller = [k for k in keys if k.endswith(" " + short) and {m.label for m in by_key[k].mentions} & {"PERSON", None}
+                  and any(m.label == "PERSON" for m in by_key[k].mentions + group.mentions)]
+        if len({id(by_key[k]) for k in fuller}) == 1:
+            merge(by_key[fuller[0]], group)
+
+    # Names the article itself ties together ("ISIS – also known as Daesh").
+    for m in mentions:
+        for introduced in names_introduced(m.span):
+            other = by_key.get(alias_key(introduced))
+            if other is not None:
+                merge(by_key[alias_key(m.text)], other)
+
+    groups = list({id(g): g for g in by_key.values()}.values())
+    for g in groups:
+        g.mentions.sort(key=lambda m: (m.block, m.start))
+        # The fullest name first; between equals, the one the article uses most ("ISIS", not "Daesh").
+        uses = Counter(m.text for m in g.mentions)
+        g.names = sorted(uses, key=lambda n: (-len(n.split()), -uses[n], -len(n), n))
+        labels = Counter(m.label for m in g.mentions if m.label)
+        g.label = labels.most_common(1)[0][0] if labels else None
+        for m in g.mentions:
+            for ctx in (title_before(m.span), appositive_after(m.span), *(f"also known as {n}" for n in names_introduced(m.span))):
+                if ctx and ctx not in g.contexts and alias_key(ctx) not in {alias_key(n) for n in g.names}:
+                    g.contexts.append(ctx)
+    return groups
+
+
+class Linker:
+    def __init__(self, store: KnowledgeStore, settings: Settings):
+        self.store = store
+        self.settings = settings
+        self._words: LRUCache[str, set[str]] = LRUCache(maxsize=20_000)
+
+    def _entity_words(self, cand: Candidate) -> set[str]:
+        words = self._words.get(cand.card.id)
+        if words is None:
+            words = content_words(cand.context)
+            self._words[cand.card.id] = words
+        return words
+
+    def _related(self, a: Candidate, b: Candidate) -> bool:
+        """One entity's card text names the other ("Palmyra ... in central Syria")."""
+        if a.card.id == b.card.id:
+            return False
+        a_title, b_title = _title_words(a.card.title), _title_words(b.card.title)
+        return bool(b_title and b_title <= self._entity_words(a)) or bool(a_title and a_title <= self._entity_words(b))
+
+    def _candidates(self, group: Group, article_words: set[str]) -> list[Scored]:
+        hits = {}
+        for name in group.names:
+            found = self.store.lookup_alias(alias_key(name))
+            if not found:
+                continue
+            strongest = max(h.weight for h in found)
+            for h in found:
+                if not _case_fits(name, h.alias):
+                    continue
+                # "List" is a surname too; a surname alone names a person only when NER says person.
+                if h.origin == "surname" and group.label != "PERSON":
+                    continue
+                if (h.origin == "demonym") != (group.label == "NORP"):
+                    continue
+                prior = h.weight if h.weight >= strongest else h.weight * RUNNER_UP_FACTOR
+                if h.entity_id not in hits or hits[h.entity_id][0] < prior:
+                    hits[h.entity_id] = (prior, h.origin)
+        if not hits:
+            return []
+        entities = self.store.candidates(hits)
+        own = content_words(" ".join(group.names))
+        fit = KIND_FIT.get(group.label, KIND_FIT[None])
+        scored = []
+        for eid, (prior, origin) in hits.items():
+            cand = entities.get(eid)
+            if cand is None or cand.common_noun:
+                continue
+            shared = len((self._entity_words(cand) & article_words) - own)
+            scored.append(Scored(cand, prior, fit.get(cand.card.kind, 0.1),
+                                 min(1.0, shared / SHARED_WORDS_FOR_FULL_CONTEXT), origin))
+        return scored
+
+    def _score(self, s: Scored) -> float:
+        st = self.settings
+        return (st.weight_prior * s.prior + st.weight_kind * s.kind + st.weight_context * s.context
+                + st.weight_coherence * s.coherence)
+
+    def link(self, groups: list[Group], article_words: set[str]) -> None:
+        threshold = self.settings.link_threshold
+        for g in groups:
+            g.scored = self._candidates(g, article_words)
+            for s in g.scored:
+                s.score = self._score(s)
+
+        # Anchors: groups whose best candidate clears the bar without help from the others.
+        anchors = {}
+        for i, g in enumerate(groups):
+            if g.scored:
+                best = max(g.scored, key=lambda s: s.score)
+                if best.score >= threshold:
+                    anchors[i] = best.candidate
+        for i, g in enumerate(groups):
+            others = [c for j, c in anchors.items() if j != i]
+            for s in g.scored:
+                related = sum(self._related(s.candidate, o) for o in others)
+                s.coherence = min(1.0, related / ANCHORS_FOR_FULL_COHERENCE)
+                s.score = self._score(s)
+            eligible = [s for s in g.scored if s.origin != "needs-support" or s.context >= 0.5 or s.coherence >= 0.5]
+            if not eligible:
+                continue
+            best = max(eligible, key=lambda s: s.score)
+            if best.score >= threshold:
+                g.card_id, g.confidence = best.candidate.card.id, round(min(1.0, best.score), 3)
+
+
+def _title_words(title: str) -> set[str]:
+    return content_words(re.sub(r"\s*\([^)]*\)$", "", title))
+
+
+def _case_fits(mention: str, alias: str) -> bool:
+    """ "ISIS" is not "Isis", and "us" is not "US"; "Nato" may be "NATO"."""
+    if is_acronym(mention):
+        return alias.replace(".", "") == mention.replace(".", "") or (
+            not is_acronym(alias) and len(mention) > 4 and alias.lower() == mention.lower() and " " in alias
+        )
+    if is_acronym(alias):
+        return len(alias) >= 4 and alias.lower() == mention.lower()
+    return True
+
+

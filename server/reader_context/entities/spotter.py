@@ -1,0 +1,171 @@
+"""Finding the names in a block: spaCy NER, a longest-match over knowledge-base aliases, and runs of
+proper nouns that both missed.
+
+NER alone is weak on news: the small English model calls "Palmyra Castle" a PERSON and never finds
+"Islamic State". The alias matcher finds what the knowledge base knows whatever NER says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from ..knowledge.names import alias_key, is_acronym
+
+# NER labels a reader may want a card on. Dates, numbers, quantities and demonyms (NORP) never are.
+LINKABLE_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"}
+MAX_ALIAS_TOKENS = 8
+_CONNECTORS = {"of", "the", "and", "de", "du", "des", "la", "le", "al", "el", "for", "on", "in", "von", "van", "da", "di", "&", "-"}
+_NEVER = {"PRP", "PRP$", "WP", "WP$", "WDT", "DT", "CD", "EX"}
+
+
+@dataclass
+class Mention:
+    block: str
+    start: int  # code points into the block text
+    end: int
+    text: str
+    label: str | None  # NER label, or None when only the alias matcher found it
+    span: Span
+    found_by: str = "ner"  # "ner", "alias" (knowledge-base name) or "run" (proper nouns)
+
+    @property
+    def sentence_start(self) -> bool:
+        return self.span.start == self.span.sent.start
+
+
+def _capitalised(token) -> bool:
+    return token.text[:1].isupper()
+
+
+def _shouting(span: Span) -> bool:
+    """A headline or sentence set in capitals, where "WHO" and "US" may be ordinary words."""
+    letters = [ch for ch in span.sent.text if ch.isalpha()]
+    return len(letters) > 12 and sum(ch.isupper() for ch in letters) / len(letters) > 0.8
+
+
+def _trim(span: Span) -> Span | None:
+    """Drop leading determiners and lower-case words and trailing possessives from an NER span."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].tag_ in _NEVER or not _capitalised(doc[start])) and not doc[start].like_num:
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
+        end -= 1
+    if start >= end:
+        return None
+    return Span(doc, start, end, label=span.label_)
+
+
+def _alias_spans(doc: Doc, keys: frozenset[str]) -> list[Span]:
+    spans, i, n = [], 0, len(doc)
+    while i < n:
+        tok = doc[i]
+        if not _capitalised(tok) or tok.tag_ in _NEVER:
+            i += 1
+            continue
+        found = None
+        for j in range(min(n, i + MAX_ALIAS_TOKENS), i, -1):
+            last = doc[j - 1]
+            if not (_capitalised(last) or last.like_num or last.text in (".", ")")):
+                continue
+            if any(t.is_space or t.text in (",", ";", ":", "\"", "\u201c", "\u201d") for t in doc[i:j]):
+                continue
+            if alias_key(doc[i:j].text) in keys:
+                found = Span(doc, i, j)
+                break
+        if found is None:
+            i += 1
+            continue
+        if len(found) == 1 and tok.tag_ in ("JJ", "JJR", "JJS"):
+            i += 1
+            continue
+        # A capitalised common word opening a sentence ("Now", "Apple pie") is not a name unless tagged one.
+        if found.start == found.sent.start and len(found) == 1 and tok.pos_ != "PROPN" and not is_acronym(tok.text):
+            i += 1
+            continue
+        if is_acronym(found.text) and _shouting(found):
+            i = found.end
+            continue
+        spans.append(found)
+        i = found.end
+    return spans
+
+
+def _name_token(doc: Doc, i: int) -> bool:
+    tok = doc[i]
+    if tok.tag_ in ("NNP", "NNPS") and (_capitalised(tok) or tok.lower_ in _CONNECTORS):
+        return True
+    # The hyphens of "Fakhr-al-Din" are tokens of their own, written without spaces.
+    return (tok.text in ("-", "\u2010", "'") and i > 0 and not doc[i - 1].whitespace_ and not tok.whitespace_
+            and i + 1 < len(doc) and doc[i + 1].tag_ in ("NNP", "NNPS"))
+
+
+def _proper_runs(doc: Doc) -> list[Span]:
+    """Runs of two or more proper nouns ("Islamic State", "Fakhr-al-Din al-Maani Castle") NER may miss."""
+    runs, i, n = [], 0, len(doc)
+    while i < n:
+        if not (_capitalised(doc[i]) and _name_token(doc, i)):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and _name_token(doc, j) and (doc[j].lower_ not in _CONNECTORS or j + 1 < n and _name_token(doc, j + 1)):
+            j += 1
+        while j > i and not _capitalised(doc[j - 1]):
+            j -= 1
+        if sum(1 for t in doc[i:j] if t.is_alpha) >= 2 and not _shouting(doc[i:j]):
+            runs.append(Span(doc, i, j))
+        i = max(j, i + 1)
+    return runs
+
+
+def spot(doc: Doc, block: str, keys: frozenset[str]) -> list[Mention]:
+    ner = [s for e in doc.ents if e.label_ in LINKABLE_LABELS and (s := _trim(e)) is not None]
+    # A demonym ("Russian", "Syrian") gets its country's card when the knowledge base knows it.
+    ner += [e for e in doc.ents if e.label_ == "NORP" and len(e) == 1 and alias_key(e.text) in keys]
+    ner.sort(key=lambda sp: sp.start)
+    alias = _alias_spans(doc, keys)
+    chosen: list[tuple[Span, str | None]] = []
+    found_by: dict[tuple[int, int], str] = {}
+
+    for span in ner:
+        inner = [a for a in alias if a.start >= span.start and a.end <= span.end]
+        exact = any(a.start == span.start and a.end == span.end for a in inner)
+        covered = sum(len(a) for a in inner)
+        capitals = sum(1 for t in span if _capitalised(t))
+        if not exact and len(inner) >= 2 and covered >= capitals:
+            # "UNESCO World Heritage Site" is two names the knowledge base knows, not one it does not.
+            chosen.extend((a, None) for a in inner)
+            found_by.update({(a.start, a.end): "alias" for a in inner})
+        else:
+            chosen.append((span, span.label_))
+    taken = {i for s, _ in chosen for i in range(s.start, s.end)}
+    for span in alias:
+        if not any(i in taken for i in range(span.start, span.end)):
+            chosen.append((span, None))
+            found_by[(span.start, span.end)] = "alias"
+            taken.update(range(span.start, span.end))
+        elif all(i in taken for i in range(span.start, span.end)):
+            continue
+        else:
+            # An alias longer than the NER span it overlaps ("Fakhr-al-Din al-Maani Castle" vs "Castle").
+            overlapped = [(s, lab) for s, lab in chosen if s.start < span.end and span.start < s.end]
+            if all(len(s) < len(span) for s, _ in overlapped):
+                for item in overlapped:
+                    chosen.remove(item)
+                chosen.append((span, overlapped[0][1] if len(overlapped) == 1 else None))
+                found_by[(span.start, span.end)] = "alias"
+                taken = {i for s, _ in chosen for i in range(s.start, s.end)}
+    for span in _proper_runs(doc):
+        if not any(i in taken for i in range(span.start, span.end)):
+            chosen.append((span, None))
+            found_by[(span.start, span.end)] = "run"
+            taken.update(range(span.start, span.end))
+
+    chosen.sort(key=lambda item: item[0].start)
+    return [
+        Mention(block=block, start=s.start_char, end=s.end_char, text=s.text, label=label, span=s,
+                found_by=found_by.get((s.start, s.end), "ner"))
+        for s, label in chosen
+    ]

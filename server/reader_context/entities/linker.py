@@ -38,6 +38,11 @@ KIND_FIT: dict[str | None, dict[str, float]] = {
     None: {"person": 0.7, "place": 0.7, "organization": 0.7, "event": 0.7, "work": 0.6, "concept": 0.4, "other": 0.4},
 }
 SHARED_WORDS_FOR_FULL_CONTEXT = 6
+SPORTS_WORDS = frozenset("""rugby football soccer cricket basketball baseball hockey tennis match matches coach squad
+    league tournament championship fixture fixtures striker midfielder goalkeeper quarterback innings wicket wickets
+    scrum try tries touchdown playoffs playoff semi-final semifinal quarter-final final season kickoff kick-off
+    referee stadium captain defender forward winger pitch inning""".split())
+SPORTS_WORDS_FOR_TEAM_SENSE = 3
 ANCHORS_FOR_FULL_COHERENCE = 2
 RUNNER_UP_FACTOR = 0.6  # an alias that is not the strongest for its name is a weaker guess
 _WORD = re.compile(r"[a-z][a-z\-]{3,}")
@@ -69,6 +74,7 @@ class Group:
     scored: list[Scored] = field(default_factory=list)
     card_id: str | None = None
     confidence: float = 0.0
+    ambiguous: bool = False  # a short name the article gives to more than one entity
 
     @property
     def name(self) -> str:
@@ -88,19 +94,23 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
             if g is other:
                 by_key[k] = into
 
-    # A surname alone after the full name ("Putin" after "Vladimir Putin") is that person.
+    # One name alone after the full name ("Putin" after "Vladimir Putin", "Taylor" after "Taylor
+    # Swift") is that person. With two fuller names to choose from ("David Frost", "David Cameron")
+    # it is neither, and it is no other David either.
     keys = list(by_key)
     for short in keys:
         if " " in short:
             continue
         group = by_key[short]
-        labels = {m.label for m in group.mentions}
-        if not labels <= {"PERSON", None}:
+        if not {m.label for m in group.mentions} <= {"PERSON", "ORG", None}:
             continue
-        fuller = [k for k in keys if k.endswith(" " + short) and {m.label for m in by_key[k].mentions} & {"PERSON", None}
-                  and any(m.label == "PERSON" for m in by_key[k].mentions + group.mentions)]
-        if len({id(by_key[k]) for k in fuller}) == 1:
-            merge(by_key[fuller[0]], group)
+        fuller = {id(by_key[k]): by_key[k] for k in keys
+                  if (k.endswith(" " + short) or k.startswith(short + " "))
+                  and any(m.label == "PERSON" for m in by_key[k].mentions)}
+        if len(fuller) == 1:
+            merge(next(iter(fuller.values())), group)
+        elif len(fuller) > 1:
+            group.ambiguous = True
 
     # Names the article itself ties together ("ISIS – also known as Daesh").
     for m in mentions:
@@ -172,6 +182,10 @@ class Linker:
             cand = entities.get(eid)
             if cand is None or cand.common_noun:
                 continue
+            # A lone capitalised word no tagger called a name ("Business", "Alligator") is not a concept's name.
+            if group.label is None and cand.card.kind in ("concept", "other") and all(
+                    m.found_by == "alias" and len(m.span) == 1 for m in group.mentions):
+                continue
             shared = len((self._entity_words(cand) & article_words) - own)
             scored.append(Scored(cand, prior, fit.get(cand.card.kind, 0.1),
                                  min(1.0, shared / SHARED_WORDS_FOR_FULL_CONTEXT), origin))
@@ -184,8 +198,14 @@ class Linker:
 
     def link(self, groups: list[Group], article_words: set[str]) -> None:
         threshold = self.settings.link_threshold
+        sporty = len(article_words & SPORTS_WORDS) >= SPORTS_WORDS_FOR_TEAM_SENSE
         for g in groups:
+            if g.ambiguous:
+                continue
             g.scored = self._candidates(g, article_words)
+            if sporty:
+                # In a match report "England" and "Miami" are teams, which have no card here.
+                g.scored = [s for s in g.scored if not (s.candidate.card.kind == "place" and g.label in ("GPE", "ORG"))]
             for s in g.scored:
                 s.score = self._score(s)
 
@@ -202,12 +222,19 @@ class Linker:
                 related = sum(self._related(s.candidate, o) for o in others)
                 s.coherence = min(1.0, related / ANCHORS_FOR_FULL_COHERENCE)
                 s.score = self._score(s)
-            eligible = [s for s in g.scored if s.origin != "needs-support" or s.context >= 0.5 or s.coherence >= 0.5]
+            eligible = [s for s in g.scored if not _needs_support(s) or s.context >= 0.5 or s.coherence >= 0.5]
             if not eligible:
                 continue
             best = max(eligible, key=lambda s: s.score)
             if best.score >= threshold:
                 g.card_id, g.confidence = best.candidate.card.id, round(min(1.0, best.score), 3)
+
+
+def _needs_support(s: Scored) -> bool:
+    """Names that, alone, usually mean someone else: the override file's traps, and one-word people
+    ("David", "Moses"), whom a news article rarely means by a bare first name."""
+    card = s.candidate.card
+    return s.origin == "needs-support" or (card.kind == "person" and " " not in card.title)
 
 
 def _title_words(title: str) -> set[str]:
@@ -217,6 +244,9 @@ def _title_words(title: str) -> set[str]:
 def _case_fits(mention: str, alias: str) -> bool:
     """ "ISIS" is not "Isis", and "us" is not "US"; "Nato" may be "NATO"."""
     if is_acronym(mention):
+        # "LONDON (Reuters) -": a dateline in capitals is the name it spells.
+        if len(mention) >= 5 and " " not in mention and not is_acronym(alias) and alias.lower() == mention.lower():
+            return True
         return alias.replace(".", "") == mention.replace(".", "") or (
             not is_acronym(alias) and len(mention) > 4 and alias.lower() == mention.lower() and " " in alias
         )

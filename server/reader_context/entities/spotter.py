@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
 from ..knowledge.names import alias_key, is_acronym
@@ -17,6 +18,17 @@ from ..knowledge.names import alias_key, is_acronym
 LINKABLE_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"}
 MAX_ALIAS_TOKENS = 8
 _CONNECTORS = {"of", "the", "and", "de", "du", "des", "la", "le", "al", "el", "for", "on", "in", "von", "van", "da", "di", "&", "-"}
+# Words that stand before a name without being part of it: "President Vladimir Putin".
+TITLE_WORDS = {
+    "president", "prime", "minister", "foreign", "defence", "defense", "secretary", "general", "king", "queen",
+    "prince", "princess", "pope", "sir", "dame", "lord", "lady", "mr", "mrs", "ms", "dr", "prof", "professor",
+    "sen", "senator", "rep", "representative", "gov", "governor", "mayor", "chancellor", "judge", "justice",
+    "chief", "executive", "ceo", "chairman", "chairwoman", "director", "ambassador", "commander", "colonel",
+    "major", "captain", "lieutenant", "sergeant", "officer", "spokesman", "spokeswoman", "spokesperson",
+    "sheikh", "emir", "ayatollah", "imam", "rabbi", "bishop", "archbishop", "cardinal", "reverend", "rev",
+    "saint", "st", "deputy", "vice", "acting", "former", "late", "leader", "head", "coach", "manager",
+    "mr.", "mrs.", "dr.", "sen.", "gov.", "rep.", "gen.", "col.", "capt.", "lt.", "sgt.", "prof.", "rev.", "st.",
+}
 _NEVER = {"PRP", "PRP$", "WP", "WP$", "WDT", "DT", "CD", "EX"}
 
 
@@ -122,8 +134,12 @@ def _proper_runs(doc: Doc) -> list[Span]:
 
 def spot(doc: Doc, block: str, keys: frozenset[str]) -> list[Mention]:
     ner = [s for e in doc.ents if e.label_ in LINKABLE_LABELS and (s := _trim(e)) is not None]
+    # In a sentence set in capitals NER takes "US" in "LET US FIND OUT" for a country; there only
+    # names the knowledge base knows, and that are not ordinary words, count.
+    ner = [s for s in ner if not _shouting(s) or (s.text.lower() not in STOP_WORDS and alias_key(s.text) in keys)]
     # A demonym ("Russian", "Syrian") gets its country's card when the knowledge base knows it.
-    ner += [e for e in doc.ents if e.label_ == "NORP" and len(e) == 1 and alias_key(e.text) in keys]
+    ner += [e for e in doc.ents if e.label_ == "NORP" and len(e) == 1 and alias_key(e.text) in keys
+            and not (e.end < len(doc) and _capitalised(doc[e.end]) and doc[e.end].tag_ in ("NNP", "NNPS"))]
     ner.sort(key=lambda sp: sp.start)
     alias = _alias_spans(doc, keys)
     chosen: list[tuple[Span, str | None]] = []
@@ -157,11 +173,20 @@ def spot(doc: Doc, block: str, keys: frozenset[str]) -> list[Mention]:
                 chosen.append((span, overlapped[0][1] if len(overlapped) == 1 else None))
                 found_by[(span.start, span.end)] = "alias"
                 taken = {i for s, _ in chosen for i in range(s.start, s.end)}
-    for span in _proper_runs(doc):
-        if not any(i in taken for i in range(span.start, span.end)):
-            chosen.append((span, None))
-            found_by[(span.start, span.end)] = "run"
-            taken.update(range(span.start, span.end))
+    for run in _proper_runs(doc):
+        inside = [(s, lab) for s, lab in chosen if s.start >= run.start and s.end <= run.end and len(s) < len(run)]
+        outside = [s for s, _ in chosen if s.start < run.end and run.start < s.end and (s.start < run.start or s.end > run.end)]
+        if outside:
+            continue
+        covered = {i for s, _ in inside for i in range(s.start, s.end)}
+        rest = [t for t in run if t.i not in covered and _capitalised(t) and t.lower_ not in TITLE_WORDS]
+        if inside and not rest:
+            continue  # "Syria and Russia", "President Vladimir Putin": names the parts already hold
+        # "Wales" in "Arriva Buses Wales", "Texas" in "H Texas": part of a longer name is not that name.
+        for item in inside:
+            chosen.remove(item)
+        chosen.append((run, None))
+        found_by[(run.start, run.end)] = "run"
 
     chosen.sort(key=lambda item: item[0].start)
     return [

@@ -23,7 +23,7 @@ from .store import SCHEMA_VERSION, Entry, KnowledgeError, KnowledgeStore
 log = logging.getLogger(__name__)
 
 # Bump when the way entries or aliases are derived changes, so existing stores are rebuilt.
-BUILDER_VERSION = "2"
+BUILDER_VERSION = "4"
 
 
 def current_fingerprint() -> dict[str, str]:

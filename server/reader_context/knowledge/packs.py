@@ -100,7 +100,9 @@ def lead_aliases(title: str, extract: str) -> list[tuple[str, str, float]]:
     subject = first[: m.start()] if m and m.start() < 220 else ""
     found: list[tuple[str, str, float]] = []
     if subject:
-        bare = _clean_name(re.split(r"[,(]", subject, maxsplit=1)[0])
+        # The subject up to "(" or a comma that opens a lower-case aside ("Syria, officially ...");
+        # a comma inside the name ("Educational, Scientific and Cultural Organization") does not end it.
+        bare = _clean_name(re.match(r"^(.*?)(?:\s*\(|,\s+(?=[a-z])|$)", subject).group(1))
         if bare:
             found.append((bare, "lead", W_LEAD))
         for acr in _PAREN_ACRONYM.findall(subject + ")"):
@@ -138,6 +140,10 @@ def title_aliases(title: str) -> list[tuple[str, str, float]]:
     base = re.sub(r"\s*\([^)]*\)$", "", title)
     if base != title:
         out.append((base, "base", W_BASE))
+    # "Harvard" and "Stanford" name their universities in news.
+    uni = re.fullmatch(r"(\w+) University", base)
+    if uni:
+        out.append((uni.group(1), "base", W_BASE))
     corp = _CORPORATE.sub("", base)
     if corp != base:
         out.append((corp, "base", W_ALT))

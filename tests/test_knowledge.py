@@ -1,0 +1,98 @@
+"""The embedded knowledge base, built from the real registry packages, and a user's own entries."""
+
+import json
+import sqlite3
+
+import pytest
+
+from reader_context.knowledge import KnowledgeError, KnowledgeStore, build_embedded, import_user_entries, open_knowledge
+from reader_context.knowledge.names import alias_key
+from reader_context.knowledge.overrides import load_overrides
+
+
+@pytest.fixture(scope="module")
+def store(kb_path):
+    return KnowledgeStore(kb_path)
+
+
+def _ids(store, name):
+    return {h.entity_id for h in store.lookup_alias(alias_key(name))}
+
+
+def test_built_from_the_packages_with_sources_and_licences(store):
+    stats = store.stats()
+    assert stats["by_source"]["embedded"] > 10_000
+    card = store.cards(["wikipedia:Palmyra"])["wikipedia:Palmyra"]
+    assert card.kind == "place" and card.summary.startswith("Palmyra is an ancient city")
+    assert "CC BY-SA" in card.attribution and card.url == "https://en.wikipedia.org/wiki/Palmyra"
+    assert len(card.summary) < 700  # a card, never the whole lead
+
+
+def test_aliases_derived_from_leads_countries_and_our_overrides(store):
+    assert "wikipedia:Vladimir Putin" in _ids(store, "Putin")  # unambiguous surname
+    assert "wikipedia:UNESCO" in _ids(store, "United Nations Educational, Scientific and Cultural Organization")
+    assert "wikipedia:World Health Organization" in _ids(store, "WHO")  # "(WHO)" in the lead
+    assert "wikipedia:Syria" in _ids(store, "Syrian Arab Republic")  # countryinfo
+    assert "wikipedia:United States" in _ids(store, "U.S.")  # our override file
+    assert store.cards(["wikipedia:Syria"])["wikipedia:Syria"].facts["capital"] == "Damascus"
+
+
+def test_lookup_prefers_the_name_over_the_common_noun(store):
+    assert store.lookup("Apple").title == "Apple Inc."
+    assert store.lookup("unesco").title == "UNESCO"
+    assert store.lookup("heritage site listed by UNESCO") is not None  # full-text fallback
+    assert store.lookup("qwertyuiopasdf") is None
+
+
+def test_every_override_names_an_entry_that_exists(store):
+    titles = {row[0] for row in store.connection().execute("SELECT title FROM entities")}
+    overrides = load_overrides()
+    for item in overrides.aliases + overrides.needs_support:
+        assert item.title in titles, item
+
+
+def test_user_import_reports_bad_lines_and_keeps_everything_else(tmp_path):
+    path = tmp_path / "kb.sqlite3"
+    store = open_knowledge(path)
+    before = store.stats()["by_source"]["embedded"]
+    entries = tmp_path / "mine.jsonl"
+    entries.write_text("\n".join([
+        json.dumps({"title": "Syriatel", "description": "Syrian mobile network operator",
+                    "summary": "Syriatel is a mobile network operator in Syria.", "aliases": ["SyriaTel"],
+                    "kind": "organization", "url": "https://example.org/syriatel"}),
+        "{not json",
+        json.dumps({"title": "", "kind": "organization"}),
+        json.dumps({"title": "Ok Corp", "kind": "spaceship"}),
+        json.dumps({"title": "Bokova Foundation", "unknown_field": 1}),
+    ]) + "\n", encoding="utf-8")
+    report = import_user_entries(store, entries)
+    assert report.added == 1
+    assert [line for line, _ in report.errors] == [2, 3, 4, 5]
+    assert "title" in report.errors[1][1] and "kind" in report.errors[2][1] and "unknown_field" in report.errors[3][1]
+    card = store.lookup("SyriaTel")
+    assert card.source == "user" and card.title == "Syriatel"
+    # A rebuild of the embedded entries keeps the user's.
+    build_embedded(store, force=True)
+    assert store.lookup("Syriatel").source == "user"
+    assert store.stats()["by_source"]["embedded"] == before
+
+
+def test_a_stale_store_is_rebuilt_and_a_fresh_one_is_not(tmp_path):
+    path = tmp_path / "kb.sqlite3"
+    store = open_knowledge(path)
+    with store.write() as conn:
+        conn.execute("UPDATE meta SET value = '0.0.1' WHERE key = 'countryinfo'")
+    assert build_embedded(KnowledgeStore(path)) is not None  # stale: rebuilt
+    assert build_embedded(KnowledgeStore(path)) is None  # current: nothing to do
+
+
+def test_a_corrupt_file_is_refused_not_served_empty(tmp_path):
+    path = tmp_path / "kb.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(KnowledgeError):
+        open_knowledge(path)
+
+
+def test_an_unbuilt_store_is_refused_when_building_is_off(tmp_path):
+    with pytest.raises(KnowledgeError, match="kb build"):
+        open_knowledge(tmp_path / "empty.sqlite3", build=False)

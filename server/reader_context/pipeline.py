@@ -95,10 +95,10 @@ class Analyzer:
 
     def _entities(self, blocks: list[Block], docs: list) -> tuple[list[dict], dict[str, dict]]:
         mentions = []
-        keys = self.store.alias_keys()
+        keys, weak = self.store.alias_keys(), self.store.weak_keys()
         for block, doc in zip(blocks, docs):
-            mentions.extend(spot(doc, block.id, keys))
-        groups = group_mentions(mentions)
+            mentions.extend(spot(doc, block.id, keys, weak))
+        groups = group_mentions(mentions, self.linker.names_a_thing)
         article_words = set().union(*(content_words(doc.text) for doc in docs)) if docs else set()
         self.linker.link(groups, article_words)
 

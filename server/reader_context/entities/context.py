@@ -7,6 +7,8 @@ import re
 
 from spacy.tokens import Span
 
+from ..knowledge.names import abbreviates, is_acronym
+
 MAX_CONTEXT_TOKENS = 20
 _ALSO_KNOWN = re.compile(
     r"^\s*[,(\-\u2013\u2014]?\s*(?:also|otherwise|better|commonly|formerly|widely)?\s*(?:known|called|referred to|dubbed)"
@@ -52,7 +54,8 @@ def appositive_after(span: Span) -> str | None:
             sub = doc[child.left_edge.i : child.right_edge.i + 1]
             if sub.start == span.end + 1 or (child.dep_ == "appos" and sub.start <= span.end + 2):
                 text = _clip(sub)
-                return text or None
+                # "Taylor, 27," gives an age, not who she is.
+                return text if text and any(ch.isalpha() for ch in text) else None
     return None
 
 
@@ -60,8 +63,10 @@ def names_introduced(span: Span) -> list[str]:
     """Other names given for the entity right after it: "ISIS – also known as Daesh", "(ISIL)"."""
     rest = span.doc.text[span.end_char : span.end_char + 120]
     found = []
-    for pattern in (_ALSO_KNOWN, _PAREN_NAME):
-        m = pattern.match(rest)
-        if m:
-            found.append(m.group(1).strip())
+    m = _ALSO_KNOWN.match(rest)
+    if m:
+        found.append(m.group(1).strip())
+    m = _PAREN_NAME.match(rest)
+    if m and is_acronym(m.group(1)) and abbreviates(m.group(1), span.text):
+        found.append(m.group(1).strip())
     return found

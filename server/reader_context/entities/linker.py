@@ -81,7 +81,10 @@ class Group:
         return self.names[0]
 
 
-def group_mentions(mentions: list[Mention]) -> list[Group]:
+def group_mentions(mentions: list[Mention], names_a_thing=lambda name: False) -> list[Group]:
+    """Group the mentions of one article by entity. `names_a_thing(name)` says a one-word name is
+    the title of something other than a person ("Palmyra"), so "Palmyra" is not short for a
+    "Palmyra Castle" that NER took for a person."""
     by_key: dict[str, Group] = {}
     for m in mentions:
         by_key.setdefault(alias_key(m.text), Group(mentions=[])).mentions.append(m)
@@ -102,11 +105,12 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         if " " in short:
             continue
         group = by_key[short]
-        if not {m.label for m in group.mentions} <= {"PERSON", "ORG", None}:
+        if not {m.label for m in group.mentions} <= {"PERSON", "ORG", None} or names_a_thing(group.mentions[0].text):
             continue
-        fuller = {id(by_key[k]): by_key[k] for k in keys
-                  if (k.endswith(" " + short) or k.startswith(short + " "))
-                  and any(m.label == "PERSON" for m in by_key[k].mentions)}
+        fuller_keys = [k for k in keys if k.endswith(" " + short) or k.startswith(short + " ")]
+        # People first: "Taylor" after "Taylor Swift" is her, whatever stray "VMA Taylor" NER missed.
+        # Only people: "Palmyra" is not a short form of "Palmyra Castle".
+        fuller = {id(by_key[k]): by_key[k] for k in fuller_keys if any(m.label == "PERSON" for m in by_key[k].mentions)}
         if len(fuller) == 1:
             merge(next(iter(fuller.values())), group)
         elif len(fuller) > 1:
@@ -147,6 +151,11 @@ class Linker:
             self._words[cand.card.id] = words
         return words
 
+    def names_a_thing(self, name: str) -> bool:
+        hits = [h for h in self.store.lookup_alias(alias_key(name)) if h.origin == "title"]
+        found = self.store.candidates(h.entity_id for h in hits)
+        return any(c.card.kind != "person" and not c.common_noun for c in found.values())
+
     def _related(self, a: Candidate, b: Candidate) -> bool:
         """One entity's card text names the other ("Palmyra ... in central Syria")."""
         if a.card.id == b.card.id:
@@ -156,7 +165,9 @@ class Linker:
 
     def _candidates(self, group: Group, article_words: set[str]) -> list[Scored]:
         hits = {}
-        for name in group.names:
+        # Only the fullest names: "Vogue" after "Vogue Business" is that publication, not the magazine.
+        fullest = len(group.names[0].split())
+        for name in (n for n in group.names if len(n.split()) == fullest):
             found = self.store.lookup_alias(alias_key(name))
             if not found:
                 continue
@@ -222,7 +233,7 @@ class Linker:
                 related = sum(self._related(s.candidate, o) for o in others)
                 s.coherence = min(1.0, related / ANCHORS_FOR_FULL_COHERENCE)
                 s.score = self._score(s)
-            eligible = [s for s in g.scored if not _needs_support(s) or s.context >= 0.5 or s.coherence >= 0.5]
+            eligible = [s for s in g.scored if _supported(s)]
             if not eligible:
                 continue
             best = max(eligible, key=lambda s: s.score)
@@ -230,11 +241,16 @@ class Linker:
                 g.card_id, g.confidence = best.candidate.card.id, round(min(1.0, best.score), 3)
 
 
-def _needs_support(s: Scored) -> bool:
-    """Names that, alone, usually mean someone else: the override file's traps, and one-word people
-    ("David", "Moses"), whom a news article rarely means by a bare first name."""
+def _supported(s: Scored) -> bool:
+    """Names that, alone, usually mean something else link only when the article backs them: the
+    override file's traps by its words or its other entities, one-word people ("David", "Moses",
+    rarely meant by a bare first name in news) by both."""
     card = s.candidate.card
-    return s.origin == "needs-support" or (card.kind == "person" and " " not in card.title)
+    if card.kind == "person" and " " not in card.title and s.origin in ("title", "needs-support"):
+        return s.context >= 0.5 and s.coherence >= 0.5
+    if s.origin == "needs-support":
+        return s.context >= 0.5 or s.coherence >= 0.5
+    return True
 
 
 def _title_words(title: str) -> set[str]:

@@ -17,7 +17,10 @@ from ..knowledge.names import alias_key, is_acronym
 # NER labels a reader may want a card on. Dates, numbers, quantities and demonyms (NORP) never are.
 LINKABLE_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"}
 MAX_ALIAS_TOKENS = 8
-_CONNECTORS = {"of", "the", "and", "de", "du", "des", "la", "le", "al", "el", "for", "on", "in", "von", "van", "da", "di", "&", "-"}
+# Lower-case words inside one name ("Department of the Interior", "Rio Grande do Sul"). "and", "in"
+# and "for" are not among them: "Syria and Russia" and "Trump in Washington" are two names each.
+_CONNECTORS = {"of", "the", "de", "du", "des", "la", "le", "al", "el", "von", "van", "der", "den", "da", "di", "do",
+               "dos", "das", "del", "della", "bin", "ibn", "&", "-"}
 # Words that stand before a name without being part of it: "President Vladimir Putin".
 TITLE_WORDS = {
     "president", "prime", "minister", "foreign", "defence", "defense", "secretary", "general", "king", "queen",
@@ -70,7 +73,7 @@ def _trim(span: Span) -> Span | None:
     return Span(doc, start, end, label=span.label_)
 
 
-def _alias_spans(doc: Doc, keys: frozenset[str]) -> list[Span]:
+def _alias_spans(doc: Doc, keys: frozenset[str], weak: frozenset[str]) -> list[Span]:
     spans, i, n = [], 0, len(doc)
     while i < n:
         tok = doc[i]
@@ -84,7 +87,10 @@ def _alias_spans(doc: Doc, keys: frozenset[str]) -> list[Span]:
                 continue
             if any(t.is_space or t.text in (",", ";", ":", "\"", "\u201c", "\u201d") for t in doc[i:j]):
                 continue
-            if alias_key(doc[i:j].text) in keys:
+            key = alias_key(doc[i:j].text)
+            # "Stock Exchange" in "Toronto Stock Exchange" and "Business" in "Vogue Business" are parts
+            # of a name, not the concepts "Stock exchange" and "Business".
+            if key in keys and key not in weak:
                 found = Span(doc, i, j)
                 break
         if found is None:
@@ -122,7 +128,11 @@ def _proper_runs(doc: Doc) -> list[Span]:
             i += 1
             continue
         j = i + 1
-        while j < n and _name_token(doc, j) and (doc[j].lower_ not in _CONNECTORS or j + 1 < n and _name_token(doc, j + 1)):
+        while j < n and (
+            (_name_token(doc, j) and doc[j].lower_ not in _CONNECTORS)
+            # "of" in "Department of Education", "al" in "Fakhr-al-Din": inside a name, not at its end.
+            or (doc[j].lower_ in _CONNECTORS and j + 1 < n and _name_token(doc, j + 1))
+        ):
             j += 1
         while j > i and not _capitalised(doc[j - 1]):
             j -= 1
@@ -132,7 +142,33 @@ def _proper_runs(doc: Doc) -> list[Span]:
     return runs
 
 
-def spot(doc: Doc, block: str, keys: frozenset[str]) -> list[Mention]:
+_QUOTE_MARKS = {'"', "'", "\u201c", "\u201d", "\u2018", "\u2019", "``", "''"}
+
+
+def _inside_a_title(span: Span) -> bool:
+    """A name inside the title of something else is not that name: "Houston" in the quoted
+    'Houston's Top Dentists', "Wales" in "Rape Crisis (England and Wales)"."""
+    doc, sent = span.doc, span.sent
+    # A short quotation in Title Case is the title of a work, list or award.
+    left = next((t.i for t in reversed(doc[sent.start:span.start]) if t.text in _QUOTE_MARKS or t.tag_ == "``"), None)
+    right = next((t.i for t in doc[span.end:sent.end] if t.text in _QUOTE_MARKS or t.tag_ in ("''", "POS") and t.text != "'s"), None)
+    if left is not None and right is not None and right - left - 1 <= 8:
+        words = [t for t in doc[left + 1:right] if t.is_alpha]
+        if len(words) > len(span) and all(_capitalised(t) or t.lower_ in _CONNECTORS for t in words):
+            return True
+    # A parenthesis of names right after a capitalised name qualifies that name.
+    opening = next((t.i for t in reversed(doc[sent.start:span.start]) if t.text in "()"), None)
+    if opening is not None and doc[opening].text == "(" and opening > sent.start and _capitalised(doc[opening - 1]):
+        close = next((t.i for t in doc[span.end:sent.end] if t.text == ")"), None)
+        if close is not None and not is_acronym(span.text):
+            inner = [t for t in doc[opening + 1:close] if t.is_alpha]
+            return all(_capitalised(t) or t.lower_ == "and" for t in inner)
+    return False
+
+
+def spot(doc: Doc, block: str, keys: frozenset[str], weak: frozenset[str] = frozenset()) -> list[Mention]:
+    """`keys` are the knowledge base's alias keys; `weak` those that never make a mention by
+    themselves (KnowledgeStore.weak_keys)."""
     ner = [s for e in doc.ents if e.label_ in LINKABLE_LABELS and (s := _trim(e)) is not None]
     # In a sentence set in capitals NER takes "US" in "LET US FIND OUT" for a country; there only
     # names the knowledge base knows, and that are not ordinary words, count.
@@ -141,7 +177,7 @@ def spot(doc: Doc, block: str, keys: frozenset[str]) -> list[Mention]:
     ner += [e for e in doc.ents if e.label_ == "NORP" and len(e) == 1 and alias_key(e.text) in keys
             and not (e.end < len(doc) and _capitalised(doc[e.end]) and doc[e.end].tag_ in ("NNP", "NNPS"))]
     ner.sort(key=lambda sp: sp.start)
-    alias = _alias_spans(doc, keys)
+    alias = _alias_spans(doc, keys, weak)
     chosen: list[tuple[Span, str | None]] = []
     found_by: dict[tuple[int, int], str] = {}
 
@@ -188,6 +224,7 @@ def spot(doc: Doc, block: str, keys: frozenset[str]) -> list[Mention]:
         chosen.append((run, None))
         found_by[(run.start, run.end)] = "run"
 
+    chosen = [(s, lab) for s, lab in chosen if not _inside_a_title(s)]
     chosen.sort(key=lambda item: item[0].start)
     return [
         Mention(block=block, start=s.start_char, end=s.end_char, text=s.text, label=label, span=s,

@@ -23,3 +23,16 @@ def is_acronym(name: str) -> bool:
     """All-capital names ("ISIS", "WHO", "U.S.") must match case-sensitively: "Isis" is a goddess."""
     letters = [ch for ch in name if ch.isalpha()]
     return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def abbreviates(acronym: str, name: str) -> bool:
+    """ "WHO" abbreviates "World Health Organization"; "(US)" inside a lead, or "(Reuters)" after
+    "LONDON", abbreviates nothing there."""
+    initials = [w[0].upper() for w in re.findall(r"[A-Za-z][\w'\-]*", name)]
+    pos = 0
+    for ch in (c for c in acronym if c.isalpha()):
+        try:
+            pos = initials.index(ch, pos) + 1
+        except ValueError:
+            return False
+    return True

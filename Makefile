@@ -32,7 +32,7 @@ eval-terms: install
 	$(BIN)/reader-context eval terms $(SHARED)/data/ptc-dev
 
 bench: install
-	$(PY) benchmarks/analyze_latency.py
+	$(PY) benchmarks/analyze_latency.py --write docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info

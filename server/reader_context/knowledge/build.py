@@ -23,7 +23,7 @@ from .store import SCHEMA_VERSION, Entry, KnowledgeError, KnowledgeStore
 log = logging.getLogger(__name__)
 
 # Bump when the way entries or aliases are derived changes, so existing stores are rebuilt.
-BUILDER_VERSION = "4"
+BUILDER_VERSION = "5"
 
 
 def current_fingerprint() -> dict[str, str]:
@@ -87,7 +87,13 @@ def build_embedded(store: KnowledgeStore, *, force: bool = False) -> BuildReport
 def _merge_countries(entries: dict[str, Entry]) -> int:
     by_key = {alias_key(e.title): e for e in entries.values()}
     added = 0
-    for info in country_records():
+    records = country_records()
+    # "American" is the demonym of the United States and of four territories: it names the most populous.
+    demonym_owner: dict[str, str] = {}
+    for info in sorted(records, key=lambda i: -(i.get("population") or 0)):
+        if info.get("demonym"):
+            demonym_owner.setdefault(info["demonym"], info["name"])
+    for info in records:
         name = info["name"]
         wiki_title = (info.get("wiki") or "").rsplit("/", 1)[-1].replace("_", " ")
         entry = by_key.get(alias_key(name)) or (by_key.get(alias_key(wiki_title)) if wiki_title else None)
@@ -95,7 +101,7 @@ def _merge_countries(entries: dict[str, Entry]) -> int:
             entry = None
         facts = country_facts(info)
         alts = tuple((a, "country-alt", W_ALT) for a in country_alt_names(info))
-        if facts.get("demonym"):
+        if facts.get("demonym") and demonym_owner.get(facts["demonym"]) == name:
             alts += ((facts["demonym"], "demonym", W_ALT),)
         if entry is not None:
             entries[entry.id] = Entry(**{

@@ -1,0 +1,73 @@
+"""The command line, run as a user would run it: a subprocess with the installed console script."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def run(kb_path):
+    exe = shutil.which("reader-context", path=str(Path(sys.executable).parent)) or "reader-context"
+    env = {**os.environ, "READER_CONTEXT_KB_PATH": str(kb_path)}
+
+    def call(*args, stdin=None):
+        return subprocess.run([exe, *args], input=stdin, capture_output=True, text=True, env=env, timeout=300)
+
+    return call
+
+
+def test_analyze_json_is_exactly_the_api_response(run, client):
+    text = "Irina Bokova, of UNESCO, said the savage attack on Palmyra was a war crime."
+    res = run("analyze", "-", "--json", stdin=text)
+    assert res.returncode == 0, res.stderr
+    cli = json.loads(res.stdout)
+    api = client.post("/api/v1/analyze", json={"text": text}).get_json()
+    cli["stats"].pop("elapsed_ms"), api["stats"].pop("elapsed_ms")
+    assert cli == api
+
+
+def test_analyze_report_is_readable(run, tmp_path):
+    path = tmp_path / "article.txt"
+    path.write_text("Vladimir Putin flew to Damascus.", encoding="utf-8")
+    res = run("analyze", str(path))
+    assert res.returncode == 0, res.stderr
+    assert "Vladimir Putin -> Vladimir Putin [embedded, person]" in res.stdout
+    assert "Damascus -> Damascus [embedded, place]" in res.stdout
+
+
+def test_kb_stats_lookup_and_import(run, tmp_path, kb_path):
+    stats = json.loads(run("kb", "stats").stdout)
+    assert stats["entities"] > 10_000 and stats["path"] == str(kb_path)
+    card = json.loads(run("kb", "lookup", "Putin").stdout)
+    assert card["title"] == "Vladimir Putin"
+    missing = run("kb", "lookup", "Xyzzyplugh Qwerty")
+    assert missing.returncode == 1 and "no card" in missing.stderr
+
+    entries = tmp_path / "entries.jsonl"
+    entries.write_text('{"title": "Cli Test Entity", "kind": "other"}\n{"title": 3}\n', encoding="utf-8")
+    res = run("kb", "import", str(entries))
+    assert res.returncode == 0
+    assert "imported 1 entries; skipped 1 lines" in res.stdout
+    assert f"{entries}:2: skipped" in res.stderr
+
+
+def test_a_missing_file_is_a_clear_error(run):
+    res = run("analyze", "/no/such/file.txt")
+    assert res.returncode == 2 and res.stderr.startswith("error:")
+
+
+def test_readme_documents_every_setting():
+    from reader_context.settings import Settings
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in Settings.model_fields:
+        assert f"READER_CONTEXT_{name.upper()}" in readme, name
+    assert re.search(r"^make test", readme, re.M) and re.search(r"^make run", readme, re.M)

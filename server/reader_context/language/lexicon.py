@@ -59,8 +59,9 @@ class Entry(_Strict):
     why: str
     alternatives: tuple[str, ...]
     note: str | None = None
-    except_before: tuple[str, ...] = Field(default=(), description="lowercase words that cancel a match right before it")
-    except_after: tuple[str, ...] = Field(default=(), description="lowercase words that cancel a match right after it")
+    # Lowercase single words which, right before or after a match, make it literal ("tax regime", "cult classic").
+    except_before: tuple[str, ...] = ()
+    except_after: tuple[str, ...] = ()
 
     @field_validator("term")
     @classmethod
@@ -80,6 +81,15 @@ class Entry(_Strict):
                 raise _fail("lowercase", f"{item!r} must be a non-empty lowercase string")
         if len(set(value)) != len(value):
             raise _fail("duplicate", "lists a word twice")
+        return value
+
+    @field_validator("except_before", "except_after")
+    @classmethod
+    def _single_words(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        # The context check compares one neighbouring token; a phrase here would silently never match.
+        for item in value:
+            if " " in item:
+                raise _fail("words", f"{item!r} must be a single word")
         return value
 
     @field_validator("pos")
@@ -198,12 +208,14 @@ class Lexicon:
         return len(self.entries)
 
 
-def _describe(error: ValidationError) -> tuple[str, str]:
+def _describe(error: ValidationError, model: type[BaseModel]) -> tuple[str, str]:
     first = error.errors()[0]
     field = ".".join(str(part) for part in first["loc"]) or "(entry)"
     message = first["msg"]
-    if first["type"] == "extra_forbidden":
-        message = "unknown field (allowed: " + ", ".join(Entry.model_fields) + ")"
+    if first["type"] == "extra_forbidden" and len(first["loc"]) == 1:
+        message = "unknown field (allowed: " + ", ".join(model.model_fields) + ")"
+    elif first["type"] == "extra_forbidden":
+        message = "unknown field"
     elif first["type"] == "missing":
         message = "is required"
     return field, message
@@ -232,7 +244,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
     try:
         header = _Header.model_validate(raw)
     except ValidationError as exc:
-        field, message = _describe(exc)
+        field, message = _describe(exc, _Header)
         raise LexiconError(f"lexicon {path}: field {field!r}: {message}") from exc
 
     entries: list[Entry] = []
@@ -246,7 +258,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         try:
             entry = Entry.model_validate(item)
         except ValidationError as exc:
-            field, message = _describe(exc)
+            field, message = _describe(exc, Entry)
             raise LexiconError(f"{label}: field {field!r}: {message}") from exc
         if entry.category not in header.categories:
             raise LexiconError(

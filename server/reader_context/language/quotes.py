@@ -158,7 +158,7 @@ class Attribution:
     def _reported(self, span: Span) -> dict | None:
         """Reported speech: the span sits in a clause that a reporting verb governs ("officials said the ...")."""
         child = span.root
-        while child.head is not child:
+        while child.head.i != child.i:
             head = child.head
             lemma = head.lemma_.lower()
             governed = (
@@ -182,7 +182,7 @@ def _subject(verb: Token) -> Token | None:
         if child.dep_ in ("nsubj", "nsubjpass"):
             return child
     # "..., who said ..." and conjoined verbs ("reported ... and said") share the subject of their head.
-    if verb.dep_ in ("conj", "relcl") and verb.head is not verb:
+    if verb.dep_ in ("conj", "relcl") and verb.head.i != verb.i:
         if verb.dep_ == "relcl":
             return verb.head
         return _subject(verb.head)
@@ -196,7 +196,8 @@ def _name(token: Token | None) -> str | None:
     if token.ent_type_ in _SPEAKER_ENTITY_TYPES:
         for ent in token.doc.ents:
             if ent.start <= token.i < ent.end:
-                return ent.text
+                # NER often takes the article into the name ("The Liberation Army"); the speaker is the name.
+                return ent[1:].text if ent[0].lower_ == "the" and len(ent) > 1 else ent.text
     start = token.left_edge.i
     while start < token.i and token.doc[start].dep_ in ("det", "poss", "case", "punct", "predet"):
         start += 1

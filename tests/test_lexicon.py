@@ -1,0 +1,167 @@
+"""The lexicon data file: its schema, its validator's messages, and the shape of the shipped lexicon."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reader_context.language import LexiconError, load_lexicon
+from reader_context.language.lexicon import DEFAULT_PATH
+
+HEADER = {
+    "version": 1,
+    "categories": {"pejorative": "Contempt in an adjective.", "idiom": "A loaded idiom."},
+    "stoplist": ["attack", "killed"],
+    "reporting_verbs": ["say"],
+}
+GOOD = {
+    "term": "vile",
+    "pos": ["ADJ"],
+    "category": "pejorative",
+    "severity": 2,
+    "why": "Expresses disgust instead of describing the event.",
+    "alternatives": ["(omit)"],
+}
+
+
+def write(tmp_path: Path, entries: list, **header) -> Path:
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(yaml.safe_dump({**HEADER, **header, "entries": entries}, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def rejection(tmp_path: Path, entries: list, **header) -> str:
+    with pytest.raises(LexiconError) as caught:
+        load_lexicon(write(tmp_path, entries, **header))
+    return str(caught.value)
+
+
+def test_shipped_lexicon_is_large_varied_and_valid():
+    lexicon = load_lexicon()
+    assert lexicon.path == DEFAULT_PATH
+    assert len(lexicon) >= 300
+    used = Counter(entry.category for entry in lexicon.entries)
+    assert set(used) == set(lexicon.categories), "every declared category has entries and no entry is undeclared"
+    assert min(used.values()) >= 20
+    assert len({entry.why for entry in lexicon.entries}) == len(lexicon), "no copy-pasted explanations"
+    assert {1, 2, 3} <= {entry.severity for entry in lexicon.entries}
+
+
+def test_shipped_lexicon_covers_the_labels_that_matter_most():
+    terms = {entry.term for entry in load_lexicon().entries}
+    for term in ("regime", "so-called", "cult", "puppet", "martyr", "liberate", "crackdown", "terrorist", "thug"):
+        assert term in terms
+
+
+def test_stoplist_holds_the_neutral_war_vocabulary():
+    stoplist = load_lexicon().stoplist
+    neutral = ("attack", "killed", "forces", "army", "troops", "militants", "operation", "retreat", "control", "said")
+    for word in neutral:
+        assert word in stoplist
+
+
+def test_a_valid_minimal_file_loads(tmp_path):
+    lexicon = load_lexicon(write(tmp_path, [GOOD]))
+    assert [entry.term for entry in lexicon.entries] == ["vile"]
+
+
+def test_bad_severity_names_entry_and_field(tmp_path):
+    savage = {**GOOD, "term": "savage", "why": "Calls people wild animals.", "severity": 5}
+    message = rejection(tmp_path, [GOOD, savage])
+    assert message == "entry 2 ('savage'): field 'severity': must be 1-3"
+
+
+def test_boolean_severity_is_not_a_number(tmp_path):
+    assert "field 'severity': must be 1-3" in rejection(tmp_path, [{**GOOD, "severity": True}])
+
+
+def test_unknown_field_is_rejected_by_name(tmp_path):
+    message = rejection(tmp_path, [{**GOOD, "severty": 2}])
+    assert message.startswith("entry 1 ('vile'): field 'severty': unknown field")
+
+
+def test_missing_field(tmp_path):
+    entry = dict(GOOD)
+    del entry["why"]
+    assert rejection(tmp_path, [entry]) == "entry 1 ('vile'): field 'why': is required"
+
+
+def test_entry_without_a_term_is_named_by_index(tmp_path):
+    entry = dict(GOOD)
+    del entry["term"]
+    assert rejection(tmp_path, [GOOD, entry]).startswith("entry 2: field 'term'")
+
+
+def test_undeclared_category(tmp_path):
+    message = rejection(tmp_path, [{**GOOD, "category": "spin"}])
+    assert message.startswith("entry 1 ('vile'): field 'category': 'spin' is not declared")
+
+
+def test_unknown_pos_tag(tmp_path):
+    message = rejection(tmp_path, [{**GOOD, "pos": ["ADJECTIVE"]}])
+    assert message.startswith("entry 1 ('vile'): field 'pos': unknown POS tag 'ADJECTIVE'")
+
+
+def test_pos_only_on_single_words(tmp_path):
+    message = rejection(tmp_path, [{**GOOD, "term": "iron fist", "category": "idiom", "pos": ["NOUN"]}])
+    assert message == "entry 1 ('iron fist'): field 'pos': only single-word terms take a POS constraint"
+
+
+def test_uppercase_term(tmp_path):
+    message = rejection(tmp_path, [{**GOOD, "term": "Vile"}])
+    assert message.startswith("entry 1 ('Vile'): field 'term': must be lowercase")
+
+
+def test_why_must_be_a_sentence(tmp_path):
+    assert "field 'why'" in rejection(tmp_path, [{**GOOD, "why": "bad"}])
+    assert "field 'why'" in rejection(tmp_path, [{**GOOD, "why": "Expresses disgust instead of describing the event"}])
+
+
+def test_empty_alternatives(tmp_path):
+    assert "field 'alternatives'" in rejection(tmp_path, [{**GOOD, "alternatives": []}])
+
+
+def test_duplicate_term(tmp_path):
+    second = {**GOOD, "why": "Another explanation of the same word."}
+    assert rejection(tmp_path, [GOOD, second]) == "entry 2 ('vile'): field 'term': duplicates entry 1"
+
+
+def test_repeated_why(tmp_path):
+    second = {**GOOD, "term": "heinous"}
+    assert rejection(tmp_path, [GOOD, second]) == "entry 2 ('heinous'): field 'why': repeats the explanation of entry 1"
+
+
+def test_stoplisted_term_cannot_become_an_entry(tmp_path):
+    message = rejection(tmp_path, [{**GOOD, "term": "attack"}])
+    assert message == "entry 1 ('attack'): field 'term': 'attack' is on the stoplist of neutral words"
+
+
+def test_context_words_are_single_words(tmp_path):
+    message = rejection(tmp_path, [{**GOOD, "except_after": ["the need"]}])
+    assert message.startswith("entry 1 ('vile'): field 'except_after': 'the need' must be a single word")
+
+
+def test_pair_must_refer_to_an_entry(tmp_path):
+    pairs = [{"loaded": "regime", "neutral": "government", "explanation": "A government is not always a regime."}]
+    assert "field 'pairs': 'regime' is not a term of any entry" in rejection(tmp_path, [GOOD], pairs=pairs)
+
+
+def test_header_errors_name_the_field(tmp_path):
+    assert "field 'categories'" in rejection(tmp_path, [GOOD], categories={"Bad Id": "x"})
+    assert "field 'stoplist'" in rejection(tmp_path, [GOOD], stoplist=["Attack"])
+
+
+def test_unreadable_and_malformed_files(tmp_path):
+    with pytest.raises(LexiconError, match="cannot be read"):
+        load_lexicon(tmp_path / "missing.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("entries: [unclosed", encoding="utf-8")
+    with pytest.raises(LexiconError, match="not valid YAML"):
+        load_lexicon(broken)
+    listed = tmp_path / "list.yaml"
+    listed.write_text("- just a list\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="must be a mapping"):
+        load_lexicon(listed)

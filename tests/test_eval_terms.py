@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import require_shared
 
 from reader_context.evaluation.terms import (
     _Score,
@@ -126,8 +127,7 @@ def test_without_ids_both_splits_are_reported(corpus, nlp, detector):
 
 
 def test_real_ptc_sample_when_present(nlp, detector):
-    if not (PTC / "labels.tsv").is_file():
-        pytest.skip(f"the PTC dev folder is not at {PTC}")
+    require_shared(PTC / "labels.tsv")
     sample = {p.stem.removeprefix("article") for p in sorted((PTC / "articles").glob("article*.txt"))[:5]}
     result = evaluate_terms(PTC, nlp, detector, article_ids=sample)
     split = result["splits"]["selected"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import require_shared
 
 from reader_context.language import TermDetector, framing_profile, load_lexicon
 from reader_context.nlp import load_pipeline
@@ -49,8 +50,7 @@ def one(terms: list[dict], text: str) -> dict:
 
 @pytest.fixture(scope="module")
 def seed_terms(find) -> list[dict]:
-    if not SEED.is_file():
-        pytest.skip(f"the seed article is not at {SEED} (it lives in the shared folder next to the project)")
+    require_shared(SEED)
     terms = []
     for line in SEED.read_text(encoding="utf-8").splitlines():
         if line.strip():

@@ -84,3 +84,14 @@ def test_offsets_point_at_the_mention_text(analyze):
     assert result["mentions"]
     for m in result["mentions"]:
         assert text[m["start"]:m["end"]] == m["text"]
+
+
+def test_a_middle_initial_and_a_surname_are_the_same_person(analyze):
+    result = analyze("Donald J. Trump spoke in Ohio. Donald Trump then flew home, and Trump later said the "
+                     "United States would act.")
+    assert {m["card"] for m in result["mentions"] if "Trump" in m["text"]} == {"wikipedia:Donald Trump"}
+
+
+def test_a_full_name_the_knowledge_base_lacks_does_not_borrow_a_namesakes_card(analyze):
+    result = analyze("Stephanie Putin, a nurse from Ohio, said the clinic was full. Putin added that she was tired.")
+    assert all(m["card"] != "wikipedia:Vladimir Putin" for m in result["mentions"])

@@ -101,6 +101,13 @@ def group_mentions(mentions: list[Mention], names_a_thing=lambda name: False) ->
     # Swift") is that person. With two fuller names to choose from ("David Frost", "David Cameron")
     # it is neither, and it is no other David either.
     keys = list(by_key)
+    # "Donald J. Trump" and "Donald Trump": one person with and without the middle initial.
+    people = [k for k in keys if " " in k and any(m.label == "PERSON" for m in by_key[k].mentions)]
+    for k in people:
+        for other in people:
+            words, other_words = k.split(), other.split()
+            if k != other and words[0] == other_words[0] and words[-1] == other_words[-1]:
+                merge(by_key[k], by_key[other])
     for short in keys:
         if " " in short:
             continue
@@ -165,18 +172,20 @@ class Linker:
 
     def _candidates(self, group: Group, article_words: set[str]) -> list[Scored]:
         hits = {}
-        # Only the fullest names: "Vogue" after "Vogue Business" is that publication, not the magazine.
-        fullest = len(group.names[0].split())
-        for name in (n for n in group.names if len(n.split()) == fullest):
-            found = self.store.lookup_alias(alias_key(name))
-            if not found:
-                continue
+        # The fullest names the knowledge base knows: "Donald Trump" for a group holding "Donald J.
+        # Trump" and "Trump"; a surname alone only when no fuller name of the group is known.
+        found_by_name = {n: self.store.lookup_alias(alias_key(n)) for n in group.names}
+        known = [n for n in group.names if found_by_name[n]]
+        fullest = len(known[0].split()) if known else 0
+        for name in (n for n in known if len(n.split()) == fullest):
+            found = found_by_name[name]
             strongest = max(h.weight for h in found)
             for h in found:
                 if not _case_fits(name, h.alias):
                     continue
-                # "List" is a surname too; a surname alone names a person only when NER says person.
-                if h.origin == "surname" and group.label != "PERSON":
+                # "List" is a surname too: a lone surname names a person only when NER found it as a name
+                # (PERSON, or ORG, which the small model gives many a lone surname: "Trump hates ...").
+                if h.origin == "surname" and group.label not in ("PERSON", "ORG"):
                     continue
                 if (h.origin == "demonym") != (group.label == "NORP"):
                     continue
@@ -186,6 +195,11 @@ class Linker:
         if not hits:
             return []
         entities = self.store.candidates(hits)
+        if fullest < len(group.names[0].split()):
+            # Known only by a shorter name: the entity must still bear the full one ("Stephanie Hoff" is
+            # not Jacobus van 't Hoff; "Donald J. Trump" is Donald Trump).
+            full = {w for w in alias_key(group.names[0]).split() if not (len(w) <= 2 and w.endswith("."))}
+            entities = {i: c for i, c in entities.items() if full <= set(alias_key(c.card.title).split())}
         own = content_words(" ".join(group.names))
         fit = KIND_FIT.get(group.label, KIND_FIT[None])
         scored = []
@@ -198,8 +212,8 @@ class Linker:
                     m.found_by == "alias" and len(m.span) == 1 for m in group.mentions):
                 continue
             shared = len((self._entity_words(cand) & article_words) - own)
-            scored.append(Scored(cand, prior, fit.get(cand.card.kind, 0.1),
-                                 min(1.0, shared / SHARED_WORDS_FOR_FULL_CONTEXT), origin))
+            kind_fit = (KIND_FIT[None] if origin == "surname" and group.label == "ORG" else fit).get(cand.card.kind, 0.1)
+            scored.append(Scored(cand, prior, kind_fit, min(1.0, shared / SHARED_WORDS_FOR_FULL_CONTEXT), origin))
         return scored
 
     def _score(self, s: Scored) -> float:

@@ -25,7 +25,8 @@ def kb_path(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def settings(kb_path) -> Settings:
-    return Settings(kb_path=kb_path, data_dir=kb_path.parent)
+    # Offline: tests that exercise the online path build their own analyzer against a stand-in Wikipedia.
+    return Settings(kb_path=kb_path, data_dir=kb_path.parent, online="never")
 
 
 @pytest.fixture(scope="session")

@@ -95,3 +95,9 @@ def test_a_middle_initial_and_a_surname_are_the_same_person(analyze):
 def test_a_full_name_the_knowledge_base_lacks_does_not_borrow_a_namesakes_card(analyze):
     result = analyze("Stephanie Putin, a nurse from Ohio, said the clinic was full. Putin added that she was tired.")
     assert all(m["card"] != "wikipedia:Vladimir Putin" for m in result["mentions"])
+
+
+def test_one_span_is_one_mention(analyze, seed_text):
+    result = analyze(seed_text)
+    spans = [(m["block"], m["start"], m["end"]) for m in result["mentions"]]
+    assert len(spans) == len(set(spans))

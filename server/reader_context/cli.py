@@ -91,6 +91,16 @@ def cmd_kb(args) -> int:
             print(f"no card for {args.name!r}", file=sys.stderr)
             return 1
         print(json.dumps(card.to_dict(), indent=2, ensure_ascii=False))
+    elif args.kb_command == "warm":
+        from .knowledge.online import warm
+        from .knowledge.wikipedia import WikipediaSource
+
+        titles = [t.strip() for t in Path(args.file).read_text(encoding="utf-8").splitlines() if t.strip()]
+        rep = warm(titles, store, WikipediaSource.from_settings(settings), settings,
+                   progress=lambda r: print(f"\rfetched {r.fetched}, no article {r.missing}", end="", file=sys.stderr))
+        print(f"\nasked {rep.asked}: fetched {rep.fetched}, no article {rep.missing}, already fresh {rep.skipped}"
+              + (f"; stopped: {rep.stopped}" if rep.stopped else ""))
+        return 1 if rep.stopped else 0
     elif args.kb_command == "import":
         rep = import_user_entries(store, Path(args.file))
         for line, message in rep.errors:
@@ -139,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     q = kb.add_parser("lookup", help="the card for a name")
     q.add_argument("name")
     q = kb.add_parser("import", help="add your own entries from a JSON-lines file")
+    q.add_argument("file")
+    q = kb.add_parser("warm", help="fetch Wikipedia titles (one a line) into the knowledge base")
     q.add_argument("file")
     p.set_defaults(func=cmd_kb)
 

@@ -1,27 +1,40 @@
-"""One Analyzer: blocks -> spaCy Docs -> entity mentions and loaded terms -> the /analyze response."""
+"""One Analyzer: blocks -> spaCy Docs -> entity mentions and loaded terms -> the /analyze response.
+
+It owns the request deadline: Wikipedia lookups for names the embedded base cannot place run on a
+bounded pool; what is not back in time is listed in `pending` and keeps going in the background.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
 from dataclasses import dataclass
-from typing import Literal
+
+from cachetools import TTLCache
 
 from . import __version__
-from .entities import Linker, group_mentions, spot
+from .entities import Group, Linker, group_mentions, spot
 from .entities.linker import content_words
 from .knowledge import KnowledgeStore, open_knowledge
 from .knowledge.card import Card
+from .knowledge.online import OnlineKnowledge
+from .knowledge.wikipedia import WikipediaUnavailable
 from .language import TermDetector, framing_profile, load_lexicon
 from .nlp import load_pipeline
 from .settings import Settings
 
-Feature = Literal["entities", "terms"]
 KIND_OF_LABEL = {
     "PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place",
     "EVENT": "event", "WORK_OF_ART": "work", "PRODUCT": "other", "LAW": "work",
 }
 ARTICLE_SUMMARY_CHARS = 300
+LOOKUP_PREFIX = "lookup:"  # a pending card known so far only by the name it is for
+PENDING_SECONDS = 600
+RESPONSE_CACHE_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -30,8 +43,18 @@ class Block:
     text: str
 
 
+@dataclass
+class _Pending:
+    """A name whose Wikipedia lookup outlived its request, with what linking it needs."""
+
+    future: Future
+    group: Group
+    article_words: set[str]
+    anchors: list
+
+
 class Analyzer:
-    """Holds the process's pipeline, knowledge store, linker and term detector.
+    """Holds the process's pipeline, knowledge store, linker, term detector and online source.
 
     Everything heavy is built on the first call (or by `warm_up`), never at import time.
     """
@@ -41,17 +64,21 @@ class Analyzer:
         self._store = store
         self._ready = threading.Event()
         self._lock = threading.Lock()
+        self._pending: TTLCache[str, _Pending] = TTLCache(maxsize=10_000, ttl=PENDING_SECONDS)
+        self._responses: TTLCache[str, dict] = TTLCache(maxsize=512, ttl=RESPONSE_CACHE_SECONDS)
+        self._cache_lock = threading.Lock()
 
     def warm_up(self) -> None:
         with self._lock:
             if self._ready.is_set():
                 return
             self.nlp = load_pipeline(self.settings.spacy_model)
-            if self._store is None:
-                self._store = open_knowledge(self.settings.knowledge_path)
-            self.linker = Linker(self._store, self.settings)
+            self.linker = Linker(self.store, self.settings)
             # An invalid lexicon raises here: the server refuses to start rather than run without it.
             self.detector = TermDetector(load_lexicon(), self.nlp)
+            self.online = OnlineKnowledge.from_settings(self.store, self.settings)
+            self._pool = ThreadPoolExecutor(max_workers=self.settings.wikipedia_max_in_flight,
+                                            thread_name_prefix="wikipedia")
             self._ready.set()
 
     @property
@@ -68,13 +95,22 @@ class Analyzer:
                 online: str | None = None) -> dict:
         self.warm_up()
         started = time.perf_counter()
+        online = online or self.settings.online
+        key = hashlib.sha256(json.dumps(
+            [[b.id, b.text] for b in blocks] + [sorted(features), online], ensure_ascii=False).encode()).hexdigest()
+        with self._cache_lock:
+            cached = self._responses.get(key)
+        if cached is not None:
+            stats = {**cached["stats"], "elapsed_ms": round((time.perf_counter() - started) * 1000, 1), "cached": True}
+            return {**cached, "stats": stats}
+
         docs = list(self.nlp.pipe(b.text for b in blocks))
         words = sum(1 for doc in docs for t in doc if not (t.is_punct or t.is_space))
-
         mentions_out: list[dict] = []
         cards: dict[str, dict] = {}
+        pending: list[str] = []
         if "entities" in features:
-            mentions_out, cards = self._entities(blocks, docs)
+            mentions_out, cards, pending = self._entities(blocks, docs, online, started)
 
         terms_out: list[dict] = []
         if "terms" in features:
@@ -84,16 +120,15 @@ class Analyzer:
 
         stats = {"words": words, **framing_profile(terms_out, words=words)}
         stats["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
-        return {
-            "mentions": mentions_out,
-            "terms": terms_out,
-            "cards": cards,
-            "pending": [],
-            "stats": stats,
-            "version": __version__,
-        }
+        result = {"mentions": mentions_out, "terms": terms_out, "cards": cards, "pending": pending,
+                  "stats": stats, "version": __version__}
+        if not pending:  # a response still waiting on Wikipedia would freeze the wait in the cache
+            with self._cache_lock:
+                self._responses[key] = result
+        return result
 
-    def _entities(self, blocks: list[Block], docs: list) -> tuple[list[dict], dict[str, dict]]:
+    # -- entities ----------------------------------------------------------------------------
+    def _entities(self, blocks, docs, online: str, started: float) -> tuple[list[dict], dict[str, dict], list[str]]:
         mentions = []
         keys, weak = self.store.alias_keys(), self.store.weak_keys()
         for block, doc in zip(blocks, docs):
@@ -101,8 +136,8 @@ class Analyzer:
         groups = group_mentions(mentions, self.linker.names_a_thing)
         article_words = set().union(*(content_words(doc.text) for doc in docs)) if docs else set()
         self.linker.link(groups, article_words)
+        pending_ids = self._link_online(groups, article_words, online, started) if online != "never" else {}
 
-        linked = self.store.cards(g.card_id for g in groups if g.card_id)
         cards: dict[str, dict] = {}
         out: list[dict] = []
         for g in groups:
@@ -110,7 +145,7 @@ class Analyzer:
             if card_id is None and all(m.found_by == "alias" or m.label == "NORP" for m in g.mentions):
                 continue  # a capitalised word the knowledge base knows but could not place: no mark
             if card_id is not None:
-                card = cards.get(card_id) or linked[card_id].to_dict()
+                card = cards.get(card_id) or g.chosen.card.to_dict()
                 card["in_article"] = list(dict.fromkeys(card.get("in_article", []) + g.contexts))
                 cards[card_id] = card
             elif g.contexts:
@@ -120,9 +155,68 @@ class Analyzer:
             for m in g.mentions:
                 out.append({"block": m.block, "start": m.start, "end": m.end, "text": m.text,
                             "label": m.label or g.label, "card": card_id, "confidence": confidence})
+                if id(g) in pending_ids:
+                    out[-1]["pending"] = pending_ids[id(g)]
         order = {b.id: i for i, b in enumerate(blocks)}
         out.sort(key=lambda m: (order[m["block"]], m["start"]))
-        return out, cards
+        return out, cards, sorted(set(pending_ids.values()))
+
+    def _link_online(self, groups: list[Group], article_words: set[str], online: str, started: float) -> dict[int, str]:
+        """Wikipedia candidates for the groups the embedded base left without a card, within the deadline.
+
+        Returns, for each group still waiting, the pending id its card will be served under.
+        """
+        unplaced = [g for g in groups if g.card_id is None and not g.ambiguous
+                    and any(m.found_by != "alias" and m.label != "NORP" for m in g.mentions)]
+        if not unplaced:
+            return {}
+        anchors = [g.chosen for g in groups if g.chosen is not None]
+        futures: dict[int, Future] = {}
+        for g in unplaced:
+            try:  # the caches first: memory, Redis, the SQLite store; no network on this path
+                self.linker.link_online(g, self.online.lookup(g.name, network=False), article_words, anchors)
+            except WikipediaUnavailable:
+                if online == "always" or self.online.source.available:
+                    futures[id(g)] = self._pool.submit(self.online.lookup, g.name)
+        if not futures:
+            return {}
+        remaining = self.settings.deadline_ms / 1000 - (time.perf_counter() - started)
+        wait_for(list(futures.values()), timeout=max(0.0, remaining))
+        waiting: dict[int, str] = {}
+        by_id = {id(g): g for g in unplaced}
+        for gid, future in futures.items():
+            g = by_id[gid]
+            if future.done():
+                try:
+                    self.linker.link_online(g, future.result(), article_words, anchors)
+                except WikipediaUnavailable:
+                    pass  # Wikipedia failed: the embedded and article cards stand
+            else:
+                pid = LOOKUP_PREFIX + g.name
+                self._pending[pid] = _Pending(future, g, article_words, anchors)
+                waiting[gid] = pid
+        return waiting
+
+    def cards(self, ids: list[str]) -> tuple[dict[str, dict], list[str]]:
+        """Cards by id for GET /cards, including those `pending` named: a lookup id resolves to the
+        card its name was linked to once Wikipedia answered (under the lookup id)."""
+        self.warm_up()
+        found = {i: c.to_dict() for i, c in self.store.cards(ids).items()}
+        pending = []
+        for pid in (i for i in ids if i.startswith(LOOKUP_PREFIX) and i not in found):
+            waiting = self._pending.get(pid)
+            if waiting is None:
+                continue  # unknown or expired: absent, as API.md says of unknown ids
+            if not waiting.future.done():
+                pending.append(pid)
+                continue
+            try:
+                self.linker.link_online(waiting.group, waiting.future.result(), waiting.article_words, waiting.anchors)
+            except WikipediaUnavailable:
+                continue
+            if waiting.group.chosen is not None:
+                found[pid] = waiting.group.chosen.card.to_dict()
+        return found, pending
 
     @staticmethod
     def _article_card(g) -> Card:

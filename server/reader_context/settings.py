@@ -44,12 +44,56 @@ class Settings(BaseSettings):
     online: Literal["never", "auto", "always"] = Field(
         "auto", description="Default online mode when a request does not say"
     )
+    deadline_ms: int = Field(
+        1500, ge=50, le=30_000,
+        description="/analyze answers within this many milliseconds whatever Wikipedia does; later cards go to `pending`",
+    )
 
     link_threshold: float = Field(0.5, ge=0, le=1, description="Below this score a mention is NIL (no card)")
     weight_prior: float = Field(0.35, ge=0, description="Linking weight of the alias prior")
     weight_kind: float = Field(0.25, ge=0, description="Linking weight of NER label / entity kind compatibility")
     weight_context: float = Field(0.2, ge=0, description="Linking weight of word overlap between article and card")
     weight_coherence: float = Field(0.2, ge=0, description="Linking weight of coherence with the article's other entities")
+
+    wikipedia_url: str = Field(
+        "https://en.wikipedia.org",
+        description="Base URL of the Wikipedia the online source asks ({base}/w/api.php and"
+        " {base}/api/rest_v1/page/summary/{title}); tests point it at a local stand-in",
+    )
+    wikipedia_language: str = Field(
+        "en", description="Language code of that Wikipedia (set it together with WIKIPEDIA_URL)"
+    )
+    wikipedia_user_agent: str = Field(
+        "ReaderContext/1.0 (reader-context: context cards for news articles)",
+        description="User-Agent sent to Wikipedia; a deployment should add a contact address or URL",
+    )
+    wikipedia_timeout: float = Field(2.5, gt=0, le=30, description="Seconds one Wikipedia call may take")
+    wikipedia_max_in_flight: int = Field(4, ge=1, le=32, description="Most Wikipedia calls in flight per process")
+    wikipedia_breaker_failures: int = Field(
+        3, ge=1, description="Consecutive failed Wikipedia calls after which no call is made for a while"
+    )
+    wikipedia_breaker_seconds: float = Field(
+        30.0, gt=0, description="Seconds the online source rests after those failures before one probe call"
+    )
+    wikipedia_retry_after_cap: float = Field(
+        300.0, gt=0, description="Longest rest, in seconds, that a 429/503 Retry-After from Wikipedia can impose"
+    )
+    online_refresh_days: float = Field(
+        30.0, gt=0,
+        description="Age in days after which a stored Wikipedia entry is fetched again (served if that fails)",
+    )
+    online_negative_seconds: float = Field(
+        86_400.0, gt=0, description="Seconds a name or title with no Wikipedia article is remembered as such"
+    )
+    online_memory_size: int = Field(10_000, ge=1, description="Most names and entries each in the in-process cache")
+    online_memory_seconds: float = Field(3_600.0, gt=0, description="Seconds an entry stays in the in-process cache")
+    redis_url: str | None = Field(
+        None, description="Redis URL (redis://host:6379/0) of a cache shared by several workers; unset: none"
+    )
+    redis_timeout: float = Field(0.25, gt=0, le=5, description="Socket timeout in seconds of each Redis call")
+    warm_delay: float = Field(
+        1.0, ge=0, description="Seconds `kb warm` waits between batches, to be polite to Wikipedia"
+    )
 
     @property
     def knowledge_path(self) -> Path:

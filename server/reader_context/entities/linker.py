@@ -17,7 +17,8 @@ from cachetools import LRUCache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..knowledge.names import alias_key, is_acronym
-from ..knowledge.store import Candidate, KnowledgeStore
+from ..knowledge.card import Card
+from ..knowledge.store import Candidate, Entry, KnowledgeStore
 from ..settings import Settings
 from .context import appositive_after, names_introduced, title_before
 from .spotter import Mention
@@ -44,7 +45,9 @@ SPORTS_WORDS = frozenset("""rugby football soccer cricket basketball baseball ho
     referee stadium captain defender forward winger pitch inning""".split())
 SPORTS_WORDS_FOR_TEAM_SENSE = 3
 ANCHORS_FOR_FULL_COHERENCE = 2
-RUNNER_UP_FACTOR = 0.6  # an alias that is not the strongest for its name is a weaker guess
+RUNNER_UP_FACTOR = 0.6
+SEARCH_PRIOR = 0.6  # a search hit is a guess the other signals must confirm
+SEARCH_DECAY = 0.8  # an alias that is not the strongest for its name is a weaker guess
 _WORD = re.compile(r"[a-z][a-z\-]{3,}")
 
 
@@ -75,6 +78,7 @@ class Group:
     card_id: str | None = None
     confidence: float = 0.0
     ambiguous: bool = False  # a short name the article gives to more than one entity
+    chosen: Candidate | None = None
 
     @property
     def name(self) -> str:
@@ -253,6 +257,41 @@ class Linker:
             best = max(eligible, key=lambda s: s.score)
             if best.score >= threshold:
                 g.card_id, g.confidence = best.candidate.card.id, round(min(1.0, best.score), 3)
+                g.chosen = best.candidate
+
+    def link_online(self, group: Group, entries: list[Entry], article_words: set[str],
+                    anchors: list[Candidate]) -> None:
+        """Score Wikipedia's candidates for a group the embedded base could not place, the same way.
+
+        The entry Wikipedia reaches by the name itself (its title or a redirect) has the full prior;
+        search results a smaller one, falling with their rank.
+        """
+        name = alias_key(group.name)
+        fit = KIND_FIT.get(group.label, KIND_FIT[None])
+        own = content_words(" ".join(group.names))
+        scored = []
+        for rank, entry in enumerate(entries):
+            if any(alias_key(a) == name for a, _, _ in entry.aliases):
+                if not any(_case_fits(n, a) for n in group.names for a, _, _ in entry.aliases if alias_key(a) == alias_key(n)):
+                    continue
+                prior, origin = 1.0, "title"
+            else:
+                prior, origin = SEARCH_PRIOR * SEARCH_DECAY ** rank, "search"
+            cand = Candidate(card=entry_card(entry), context=entry.context or entry.summary or "",
+                             common_noun=entry.common_noun)
+            if cand.common_noun:
+                continue
+            shared = len((self._entity_words(cand) & article_words) - own)
+            s = Scored(cand, prior, fit.get(cand.card.kind, 0.1), min(1.0, shared / SHARED_WORDS_FOR_FULL_CONTEXT), origin)
+            s.coherence = min(1.0, sum(self._related(cand, a) for a in anchors) / ANCHORS_FOR_FULL_COHERENCE)
+            s.score = self._score(s)
+            scored.append(s)
+        eligible = [s for s in scored if _supported(s)]
+        if eligible:
+            best = max(eligible, key=lambda s: s.score)
+            if best.score >= self.settings.link_threshold:
+                group.card_id, group.confidence = best.candidate.card.id, round(min(1.0, best.score), 3)
+                group.chosen = best.candidate
 
 
 def _supported(s: Scored) -> bool:
@@ -265,6 +304,12 @@ def _supported(s: Scored) -> bool:
     if s.origin == "needs-support":
         return s.context >= 0.5 or s.coherence >= 0.5
     return True
+
+
+def entry_card(entry: Entry) -> Card:
+    return Card(id=entry.id, title=entry.title, kind=entry.kind, description=entry.description,
+                summary=entry.summary, url=entry.url, source=entry.source, attribution=entry.attribution,
+                thumbnail=entry.thumbnail, facts=dict(entry.facts or {}))
 
 
 def _title_words(title: str) -> set[str]:

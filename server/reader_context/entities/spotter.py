@@ -210,6 +210,8 @@ def spot(doc: Doc, block: str, keys: frozenset[str], weak: frozenset[str] = froz
                 found_by[(span.start, span.end)] = "alias"
                 taken = {i for s, _ in chosen for i in range(s.start, s.end)}
     for run in _proper_runs(doc):
+        if any(s.start <= run.start and s.end >= run.end for s, _ in chosen):
+            continue  # NER or an alias has this name already, whole
         inside = [(s, lab) for s, lab in chosen if s.start >= run.start and s.end <= run.end and len(s) < len(run)]
         outside = [s for s, _ in chosen if s.start < run.end and run.start < s.end and (s.start < run.start or s.end > run.end)]
         if outside:

@@ -82,8 +82,8 @@ def cards():
         raise ApiError(400, "invalid_request", "give one or more card ids as ?id=...", field="id")
     if len(ids) > MAX_CARD_IDS:
         raise ApiError(400, "invalid_request", f"at most {MAX_CARD_IDS} ids per request", field="id")
-    found = _analyzer().store.cards(ids)
-    return jsonify({"cards": {i: c.to_dict() for i, c in found.items()}, "pending": []})
+    found, pending = _analyzer().cards(ids)
+    return jsonify({"cards": found, "pending": pending})
 
 
 @api.get("/cards/lookup")
@@ -104,7 +104,8 @@ def health():
         "version": __version__,
         "model": settings.spacy_model,
         "knowledge": {"entities": stats["entities"], "sources": stats["sources"]},
-        "online": {"enabled": False, "reachable": None},
+        "online": {"enabled": settings.online != "never",
+                   "reachable": analyzer.online.status()["reachable"] if analyzer.ready else None},
     })
 
 

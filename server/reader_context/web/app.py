@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -21,6 +22,9 @@ DEMO_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 
 def create_app(settings: Settings | None = None, analyzer: Analyzer | None = None, *, warm: bool = True) -> Flask:
     settings = settings or get_settings()
+    if not logging.getLogger().handlers:
+        # Warnings (Wikipedia paused, Redis gone) with their level and source; never request bodies.
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False

@@ -39,6 +39,7 @@ class Mention(_Model):
     label: str | None
     card: str | None
     confidence: float | None
+    pending: str | None = Field(None, description="Id to fetch from GET /cards when Wikipedia answers late")
 
 
 class Attribution(_Model):

@@ -1,0 +1,192 @@
+"""/analyze with the online Wikipedia source: the seed article's long tail, the deadline, the store that
+grows as you read, and two gunicorn workers sharing Redis. Wikipedia is a local stand-in."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import SEED, require_shared
+from redis_server import BINARY as REDIS, MISSING_REASON, RedisServer
+from wikipedia_standin import Fault, Seen, WikipediaStandIn, closed_port_url
+
+from reader_context.pipeline import Analyzer, Block
+from reader_context.settings import Settings
+
+DEADLINE_MS = 600
+
+
+@pytest.fixture(scope="module")
+def standin():
+    with WikipediaStandIn() as server:
+        yield server
+
+
+@pytest.fixture()
+def wiki(standin):
+    standin.fault, standin.delay, standin.seen = None, 0.0, Seen()
+    yield standin
+    standin.fault, standin.delay = None, 0.0
+
+
+@pytest.fixture()
+def seed_blocks():
+    lines = require_shared(SEED).read_text(encoding="utf-8").splitlines()
+    return [Block(f"p{i}", line) for i, line in enumerate(lines) if line.strip()]
+
+
+def copy_kb(kb_path: Path, tmp_path: Path) -> Path:
+    """Each test its own copy of the built base, so what one test fetches another does not see."""
+    target = tmp_path / "kb.sqlite3"
+    shutil.copy(kb_path, target)
+    return target
+
+
+def analyzer_for(kb: Path, url: str, **values) -> Analyzer:
+    values = {"wikipedia_timeout": 1.0, "wikipedia_breaker_seconds": 30, "deadline_ms": DEADLINE_MS, **values}
+    settings = Settings(kb_path=kb, data_dir=kb.parent, wikipedia_url=url, **values)
+    analyzer = Analyzer(settings)
+    analyzer.warm_up()
+    return analyzer
+
+
+def card_of(result: dict, text: str) -> dict | None:
+    ids = {m["card"] for m in result["mentions"] if m["text"] == text}
+    assert len(ids) == 1, (text, ids)
+    card_id = ids.pop()
+    return result["cards"][card_id] if card_id else None
+
+
+def test_seed_article_gets_wikipedia_cards_for_its_long_tail(kb_path, tmp_path, wiki, seed_blocks):
+    analyzer = analyzer_for(copy_kb(kb_path, tmp_path), wiki.url, online="always")
+    result = analyzer.analyze(seed_blocks)
+    assert result["pending"] == []
+    for text, title in [("Irina Bokova", "Irina Bokova"), ("ISIS", "Islamic State"), ("Islamic State", "Islamic State"),
+                        ("Daesh", "Islamic State"), ("Syriatel", "Syriatel"),
+                        ("Fakhr-al-Din al-Maani Castle", "Fakhr-al-Din al-Maani Castle")]:
+        card = card_of(result, text)
+        assert card is not None and card["title"] == title and card["source"] == "wikipedia", (text, card)
+    bokova = card_of(result, "Irina Bokova")
+    assert "UNESCO" in bokova["summary"] and bokova["url"].endswith("/wiki/Irina_Bokova")
+    assert "of UNESCO" in bokova["in_article"]  # the article's own words stay on the better card
+    for title in ("Palmyra", "Syria", "Vladimir Putin", "UNESCO", "Damascus", "Brussels"):
+        assert result["cards"][f"wikipedia:{title}"]["source"] == "embedded"
+    assert not any("disambiguation" in c["title"] for c in result["cards"].values())
+
+
+def test_a_slow_wikipedia_costs_at_most_the_deadline_and_the_cards_follow(kb_path, tmp_path, wiki, seed_blocks, client):
+    analyzer = analyzer_for(copy_kb(kb_path, tmp_path), wiki.url, wikipedia_timeout=3.0)
+    wiki.delay = 0.8  # each call longer than the deadline, shorter than the call timeout
+    started = time.perf_counter()
+    result = analyzer.analyze(seed_blocks)
+    elapsed = time.perf_counter() - started
+    assert elapsed < DEADLINE_MS / 1000 + 0.2, elapsed
+    assert result["pending"], "late names must be listed as pending"
+    assert card_of(result, "Palmyra")["source"] == "embedded"
+    assert card_of(result, "Irina Bokova")["source"] == "article"  # the offline answer, meanwhile
+    pid = next(m["pending"] for m in result["mentions"] if m["text"] == "Irina Bokova")
+    until = time.monotonic() + 10
+    while True:
+        cards, pending = analyzer.cards([pid])
+        if pid in cards or not pending:
+            break
+        assert time.monotonic() < until, "the background lookup never finished"
+        time.sleep(0.1)
+    assert cards[pid]["title"] == "Irina Bokova" and cards[pid]["source"] == "wikipedia"
+
+
+@pytest.mark.parametrize("fault", ["unreachable", "error", "malformed"])
+def test_a_failing_wikipedia_leaves_embedded_and_article_cards(kb_path, tmp_path, wiki, seed_blocks, fault):
+    url = closed_port_url() if fault == "unreachable" else wiki.url
+    wiki.fault = None if fault == "unreachable" else Fault(fault)
+    analyzer = analyzer_for(copy_kb(kb_path, tmp_path), url)
+    for attempt in range(3):
+        started = time.perf_counter()
+        result = analyzer.analyze(seed_blocks[attempt:])  # new text each time: no response cache
+        assert time.perf_counter() - started < DEADLINE_MS / 1000 + 0.2
+        assert card_of(result, "Damascus")["source"] == "embedded"
+        assert card_of(result, "Irina Bokova")["source"] == "article"
+    # The breaker is open now: no more calls, no waiting, nothing pending.
+    wiki.seen = Seen()
+    result = analyzer.analyze(seed_blocks[4:])
+    assert result["pending"] == [] and wiki.seen.requests == 0
+
+
+def test_what_was_fetched_is_served_from_the_store_when_wikipedia_is_gone(kb_path, tmp_path, wiki, seed_blocks):
+    kb = copy_kb(kb_path, tmp_path)
+    first = analyzer_for(kb, wiki.url, online="always").analyze(seed_blocks)
+    offline = analyzer_for(kb, closed_port_url())  # a new process's view: empty memory, same file
+    second = offline.analyze(seed_blocks)
+    online_cards = {i: c for i, c in first["cards"].items() if c["source"] == "wikipedia"}
+    assert online_cards and all(second["cards"].get(i) == c for i, c in online_cards.items())
+
+
+# -- two gunicorn workers sharing Redis ---------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def post(port: int, blocks: list[dict]) -> dict:
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/analyze", data=json.dumps({"blocks": blocks}).encode(),
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as res:
+        assert res.status == 200
+        return json.loads(res.read())
+
+
+@pytest.mark.skipif(REDIS is None, reason=MISSING_REASON)
+def test_two_workers_share_redis_and_survive_its_loss(kb_path, tmp_path, wiki, seed_blocks):
+    redis_server = RedisServer(tmp_path).start()
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    env = {**os.environ, "READER_CONTEXT_KB_PATH": str(copy_kb(kb_path, tmp_path)),
+           "READER_CONTEXT_WIKIPEDIA_URL": wiki.url, "READER_CONTEXT_REDIS_URL": redis_server.url,
+           "READER_CONTEXT_ONLINE": "always", "READER_CONTEXT_DEADLINE_MS": "5000"}
+    gunicorn = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "reader_context.web:create_app()"],
+        env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    try:
+        until = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
+                break
+            except OSError:
+                assert time.monotonic() < until and gunicorn.poll() is None, log.read_text()
+                time.sleep(0.2)
+        wiki.delay = 0.2  # so concurrent requests really overlap in both workers
+        blocks = [{"id": b.id, "text": b.text} for b in seed_blocks]
+        results = []
+        threads = [threading.Thread(target=lambda i=i: results.append(post(port, blocks[i % 3:]))) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert len(results) == 8
+        asked = {t: n for t, n in wiki.seen.titles.items() if n}
+        assert asked and max(asked.values()) == 1, asked  # one call per title between the two workers
+
+        redis_server.stop()
+        for name in ("Marta Quillfeather", "Oskar Brennholt", "Lidia Varnesse", "Tomas Eberkind", "Anja Solvreth", "Piet Hallowen"):
+            post(port, [{"id": "x", "text": f"{name} visited Damascus on Tuesday, officials said."}])
+        warnings = [line for line in log.read_text().splitlines() if "redis" in line.lower() and "WARNING" in line]
+        assert 1 <= len(warnings) <= 2, warnings  # once per worker that noticed, not once per request
+    finally:
+        gunicorn.send_signal(signal.SIGTERM)
+        gunicorn.wait(30)
+        redis_server.stop()

@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: install run test eval eval-entities eval-terms bench kb clean
+.PHONY: install run test e2e eval eval-entities eval-terms bench kb clean
 
 install: $(VENV)/.installed
 
@@ -19,6 +19,16 @@ run: install
 
 test: install
 	$(BIN)/pytest
+	$(MAKE) e2e
+
+# The extension's end-to-end tests: Debian's chromium (apt-get install chromium) with the unpacked extension,
+# against a backend and pages the tests start themselves. Also builds the extension and checks the Firefox build.
+e2e: install extension/node_modules/.installed
+	cd extension && npm run --silent build && SHARED=$(SHARED) node --test tests/
+
+extension/node_modules/.installed: extension/package.json extension/package-lock.json
+	cd extension && npm ci --no-audit --no-fund
+	touch $@
 
 kb: install
 	$(BIN)/reader-context kb build

@@ -1,0 +1,54 @@
+// Builds the extension for each browser from the one source tree, and copies the shared renderer to the demo page.
+//   dist/chrome/   background.service_worker
+//   dist/firefox/  background.scripts + browser_specific_settings.gecko
+// The content script is bundled (content scripts cannot be ES modules, and it carries Readability); the other
+// pages load their modules as they are.
+import { build } from "esbuild";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = join(dirname(fileURLToPath(import.meta.url)), "..");
+const src = join(here, "src");
+const pkg = JSON.parse(readFileSync(join(here, "package.json"), "utf8"));
+const common = JSON.parse(readFileSync(join(src, "manifest.json"), "utf8"));
+
+const browsers = {
+  chrome: {
+    background: { service_worker: "background.js", type: "module" },
+    minimum_chrome_version: "121", // StaticRange highlights and Promise-returning chrome.* in every API we call
+  },
+  firefox: {
+    background: { scripts: ["background.js"], type: "module" },
+    browser_specific_settings: {
+      gecko: {
+        id: "reader-context@reader-context.org",
+        strict_min_version: "142.0",
+        // The article's text goes to the backend the reader configured: declared, as Firefox requires.
+        data_collection_permissions: { required: ["websiteContent"] },
+      },
+    },
+  },
+};
+
+// The demo page served by the backend runs the very same renderer; the copy is committed so the backend needs no node.
+const DEMO_COPY = { from: join(src, "render", "marks.js"), to: join(here, "..", "server", "reader_context", "web", "static", "marks.js") };
+
+for (const [name, extra] of Object.entries(browsers)) {
+  const out = join(here, "dist", name);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  for (const part of ["background.js", "settings.js", "popup", "options"]) cpSync(join(src, part), join(out, part), { recursive: true });
+  const manifest = { ...common, version: pkg.version, ...extra };
+  writeFileSync(join(out, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+  await build({
+    entryPoints: [join(src, "content", "index.js")], outfile: join(out, "content.js"), bundle: true, format: "iife",
+    target: name === "chrome" ? "chrome121" : "firefox142", legalComments: "eof", logLevel: "warning",
+  });
+}
+
+const shared = readFileSync(DEMO_COPY.from);
+let current = null;
+try { current = readFileSync(DEMO_COPY.to); } catch { /* first build */ }
+if (!current || !shared.equals(current)) writeFileSync(DEMO_COPY.to, shared);
+console.log("built dist/chrome, dist/firefox; demo renderer up to date");

@@ -1,0 +1,89 @@
+// The background worker: the only part that talks to the backend. Content scripts cannot do it reliably:
+// the page's CSP and CORS apply to them, and Chrome asks the reader before a public page reaches a local address.
+import { loadSettings, originPattern } from "./settings.js";
+
+const ANALYZE_TIMEOUT_MS = 20000; // a long article on a cold server takes a few seconds; beyond this, say so
+const CARDS_TIMEOUT_MS = 8000;
+
+class BackendError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+
+async function callBackend(path, init, timeout) {
+  const { backendUrl } = await loadSettings();
+  const base = backendUrl.replace(/\/+$/, "");
+  let response;
+  try {
+    response = await fetch(base + path, { ...init, signal: AbortSignal.timeout(timeout), credentials: "omit" });
+  } catch (error) {
+    if (error.name === "TimeoutError") {
+      throw new BackendError("timeout", `The Reader Context server at ${base} did not answer within ${timeout / 1000} s.`);
+    }
+    throw new BackendError("not_running", `The Reader Context server is not running at ${base}. ` +
+      "Start it with `make run` in the reader-context folder (or `reader-context serve`).");
+  }
+  const body = await response.json().catch(() => null);
+  if (!response.ok) {
+    throw new BackendError(body?.error?.code || "http_" + response.status, body?.error?.message || response.statusText);
+  }
+  return body;
+}
+
+const handlers = {
+  // From the content script: only the article's blocks (id and text) leave the page.
+  analyze: ({ blocks }) => callBackend("/api/v1/analyze", {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ blocks: blocks.map(({ id, text }) => ({ id, text })) }),
+  }, ANALYZE_TIMEOUT_MS),
+  cards: ({ ids }) => callBackend("/api/v1/cards?" + ids.map((id) => "id=" + encodeURIComponent(id)).join("&"),
+    {}, CARDS_TIMEOUT_MS),
+  health: () => callBackend("/api/v1/health", {}, CARDS_TIMEOUT_MS),
+  // From the popup, after the reader clicked "Analyse this page".
+  "analyze-tab": ({ tabId }) => analyzeTab(tabId),
+  // From the content script, after each analysis: the toolbar badge shows how many loaded terms it marked.
+  status: ({ status }, sender) => showBadge(sender.tab?.id, status),
+};
+
+chrome.runtime.onMessage.addListener((message, sender, reply) => {
+  const handler = handlers[message?.type];
+  if (!handler) return false;
+  Promise.resolve(handler(message, sender)).then(
+    (result) => reply({ ok: true, result }),
+    (error) => reply({ ok: false, error: { code: error.code || "failed", message: error.message } }),
+  );
+  return true; // the reply comes asynchronously
+});
+
+async function analyzeTab(tabId) {
+  await chrome.scripting.executeScript({ target: { tabId }, files: ["content.js"] });
+  return chrome.tabs.sendMessage(tabId, { type: "run" });
+}
+
+function showBadge(tabId, status) {
+  if (tabId == null) return;
+  const text = status.state === "error" ? "!" : status.state === "ready" ? String(status.terms) : "";
+  chrome.action.setBadgeText({ tabId, text });
+  chrome.action.setBadgeBackgroundColor({ tabId, color: status.state === "error" ? "#b00020" : "#b34700" });
+}
+
+// Automatic mode: pages of sites the reader allowed (and granted the permission for) are analysed on load.
+chrome.tabs.onUpdated.addListener(async (tabId, change, tab) => {
+  if (change.status !== "complete" || !tab.url || !/^https?:/.test(tab.url)) return;
+  const { enabled, sites } = await loadSettings();
+  const origin = new URL(tab.url).origin;
+  if (!enabled || !sites.includes(origin)) return;
+  if (!(await chrome.permissions.contains({ origins: [originPattern(origin)] }))) return;
+  analyzeTab(tabId).catch(() => {}); // the content script reports its own failure through the badge
+});
+
+// The keyboard shortcut that brings keyboard focus to the page's first mark.
+chrome.commands.onCommand.addListener(async (command, tab) => {
+  if (command !== "focus-marks" || !tab?.id) return;
+  const revealed = await chrome.tabs.sendMessage(tab.id, { type: "reveal", index: 0 }).catch(() => null);
+  if (revealed) return;
+  await analyzeTab(tab.id); // the shortcut counts as the reader's click: analyse, then go to the first mark
+  await chrome.tabs.sendMessage(tab.id, { type: "reveal", index: 0 });
+});

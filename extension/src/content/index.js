@@ -1,0 +1,127 @@
+// The content script: injected only when the reader asks (popup, shortcut) or allowed the site. It extracts the
+// article, asks the background worker to analyse it, draws the marks, and keeps them in step with the page.
+import { createMarks } from "../render/marks.js";
+import { extractBlocks } from "./extract.js";
+import { loadSettings } from "../settings.js";
+
+// Pages that stream in their text or re-render often would otherwise re-extract on every keystroke of a ticker.
+const REAPPLY_DELAY_MS = 400;
+
+// executeScript may inject us again into a page we already run in; the first instance keeps the job.
+if (!globalThis.__readerContext) {
+  globalThis.__readerContext = true;
+
+  const marks = createMarks(document, {
+    fetchCards: async (ids) => unwrap(await chrome.runtime.sendMessage({ type: "cards", ids })),
+  });
+  let status = { state: "idle" };
+  let extracted = null; // {blocks, root} of the last drawing
+  let analysis = null; // the backend's answer for those blocks
+  let sentText = ""; // the blocks' texts as last sent, to tell a real change from a re-render
+  let running = null;
+  let timer = 0;
+
+  function unwrap(reply) {
+    if (!reply?.ok) throw Object.assign(new Error(reply?.error?.message || "No answer"), { code: reply?.error?.code });
+    return reply.result;
+  }
+
+  const observer = new MutationObserver((records) => {
+    const root = extracted?.root;
+    if (!root) return;
+    if (!root.isConnected || records.some((r) => root.contains(r.target))) {
+      clearTimeout(timer);
+      timer = setTimeout(run, REAPPLY_DELAY_MS);
+    }
+  });
+  // Our own drawing (the fallback wraps text) must not look like a page change.
+  const quietly = (draw) => {
+    observer.disconnect();
+    const result = draw();
+    observer.takeRecords();
+    if (extracted) observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    return result;
+  };
+
+  // Called as soon as the answer is in: the measure is the main-thread cost of drawing it (see the e2e tests).
+  function draw() {
+    performance.mark("reader-context:response");
+    const counts = quietly(() => marks.render(extracted.blocks, analysis));
+    performance.mark("reader-context:highlighted");
+    const measure = performance.measure("reader-context:highlight", "reader-context:response", "reader-context:highlighted");
+    const s = analysis.stats;
+    status = { state: "ready", ...counts, words: s.words, highlightMs: Math.round(measure.duration * 10) / 10,
+      author: s.author?.per_1000_words ?? s.terms_per_1000_words, quotes: s.quoted?.count ?? 0 };
+  }
+
+  async function analyze() {
+    const { enabled, kinds } = await loadSettings();
+    if (!enabled) return { state: "off" };
+    if (!extracted) marks.setKinds(kinds); // the reader's default; once drawn, the popup sets them for this page
+    if (marks.wraps) quietly(() => marks.clear());
+    const next = extractBlocks(document);
+    if (!next.blocks.length) {
+      quietly(() => marks.clear());
+      return { state: "empty" };
+    }
+    const text = next.blocks.map((b) => b.text).join("\n");
+    if (text !== sentText || !analysis) {
+      status = { state: "analysing" };
+      const blocks = next.blocks.map(({ id, text }) => ({ id, text }));
+      analysis = unwrap(await chrome.runtime.sendMessage({ type: "analyze", blocks }));
+      sentText = text;
+    }
+    extracted = next; // same text, new nodes: redraw the cached answer on the page's new nodes
+    draw();
+    return status;
+  }
+
+  // One analysis at a time; a request while one runs gets that one's result.
+  function run() {
+    running ||= analyze().catch((error) => ({ state: "error", code: error.code, message: error.message }))
+      .then((result) => {
+        status = result;
+        chrome.runtime.sendMessage({ type: "status", status }).catch(() => {});
+        return status;
+      })
+      .finally(() => { running = null; });
+    return running;
+  }
+
+  function clear() {
+    clearTimeout(timer);
+    observer.disconnect();
+    extracted = null;
+    marks.clear();
+    status = { state: "cleared" };
+    return status;
+  }
+
+  const actions = {
+    run,
+    status: () => status,
+    clear,
+    kinds: ({ kinds }) => {
+      if (status.state !== "ready") return status;
+      status = { ...status, ...quietly(() => marks.setKinds(kinds)) };
+      return status;
+    },
+    reveal: ({ index }) => {
+      if (status.state !== "ready") return null;
+      marks.reveal(index);
+      return true;
+    },
+  };
+
+  chrome.runtime.onMessage.addListener((message, _sender, reply) => {
+    const action = actions[message?.type];
+    if (!action) return false;
+    Promise.resolve(action(message)).then(reply);
+    return true;
+  });
+
+  // "Off everywhere" reaches every page at once; kinds of marks are set per page from the popup.
+  chrome.storage.onChanged.addListener((changes, area) => {
+    if (area === "sync" && changes.enabled?.newValue === false && extracted) clear();
+  });
+}

@@ -1,10 +1,11 @@
-# The README's commands. `make run` and `make test` work on a fresh machine with python3.
+# The README's commands. `make run` needs python3; `make test` also installs the Debian packages the
+# tests need (scripts/system-packages.sh) when run as root, as CI is.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: install run test e2e eval eval-entities eval-terms bench kb clean
+.PHONY: install system-packages run test e2e eval eval-entities eval-terms bench kb clean
 
 install: $(VENV)/.installed
 
@@ -17,9 +18,12 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	$(BIN)/reader-context serve
 
-test: install
+test: install system-packages
 	$(BIN)/pytest
 	$(MAKE) e2e
+
+system-packages:
+	bash scripts/system-packages.sh
 
 # The extension's end-to-end tests: Debian's chromium (apt-get install chromium) with the unpacked extension,
 # against a backend and pages the tests start themselves. Also builds the extension and checks the Firefox build.

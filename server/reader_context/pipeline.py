@@ -134,7 +134,7 @@ class Analyzer:
         for block, doc in zip(blocks, docs):
             mentions.extend(spot(doc, block.id, keys, weak))
         groups = group_mentions(mentions, self.linker.names_a_thing)
-        article_words = set().union(*(content_words(doc.text) for doc in docs)) if docs else set()
+        article_words = set().union(*(content_words(b.text) for b in blocks))
         self.linker.link(groups, article_words)
         pending_ids = self._link_online(groups, article_words, online, started) if online != "never" else {}
 

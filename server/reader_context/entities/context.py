@@ -61,7 +61,9 @@ def appositive_after(span: Span) -> str | None:
 
 def names_introduced(span: Span) -> list[str]:
     """Other names given for the entity right after it: "ISIS – also known as Daesh", "(ISIL)"."""
-    rest = span.doc.text[span.end_char : span.end_char + 120]
+    # A few tokens after the name, not doc.text: spaCy rebuilds the whole text on every access.
+    doc = span.doc
+    rest = span[-1].whitespace_ + doc[span.end : min(len(doc), span.end + 30)].text
     found = []
     m = _ALSO_KNOWN.match(rest)
     if m:

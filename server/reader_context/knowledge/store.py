@@ -7,6 +7,7 @@ loads); a process holds only the set of alias keys, so spotting needs no query p
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 
@@ -102,8 +103,14 @@ class KnowledgeStore:
 
     # -- connections -------------------------------------------------------------------------
     def connection(self) -> sqlite3.Connection:
-        """One connection per thread, reused across requests (opening one costs more than a lookup)."""
+        """One connection per thread, reused across requests (opening one costs more than a lookup).
+
+        A connection never crosses a fork: gunicorn's preloaded master opens the store, and a worker
+        that used the master's connection would share its file locks and cache.
+        """
         conn = getattr(self._local, "conn", None)
+        if conn is not None and getattr(self._local, "pid", None) != os.getpid():
+            conn = None
         if conn is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -113,6 +120,7 @@ class KnowledgeStore:
             except sqlite3.Error as exc:
                 raise KnowledgeError(f"cannot open knowledge base {self.path}: {exc}") from exc
             self._local.conn = conn
+            self._local.pid = os.getpid()
         return conn
 
     def close(self) -> None:

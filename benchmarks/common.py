@@ -1,0 +1,57 @@
+"""What every benchmark shares: the texts, the machine line, and medians."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("SHARED", ROOT.parent / "shared"))
+SEED = SHARED / "seed" / "palmyra-article.txt"
+PTC = SHARED / "data" / "ptc-dev" / "articles"
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores{mem}, Python {platform.python_version()}, {platform.system()}"
+
+
+def paragraphs_of_ptc() -> list[str]:
+    """Real news paragraphs (PTC articles, read at run time): line 1 is a title, then one sentence a line."""
+    out = []
+    for path in sorted(PTC.glob("article*.txt")):
+        lines = [l.strip() for l in path.read_text(encoding="utf-8").splitlines()[2:] if l.strip()]
+        # Three sentences a paragraph, roughly what a news page's <p> holds.
+        out += [" ".join(lines[i:i + 3]) for i in range(0, len(lines), 3)]
+    return out
+
+
+def article_of(words: int, start: int = 0) -> list[str]:
+    """Paragraphs of real news adding up to about `words` words."""
+    paras, total, i = [], 0, start
+    pool = paragraphs_of_ptc()
+    while total < words:
+        p = pool[i % len(pool)]
+        paras.append(p)
+        total += len(p.split())
+        i += 1
+    return paras
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000

@@ -1,0 +1,109 @@
+"""Throughput and latency under concurrent load: gunicorn with 1 and then 2 workers on loopback, driven
+by `wrk` (Debian package) with 20 connections; every request is a distinct article so the response cache
+never answers.
+
+    python benchmarks/load.py [--seconds 60] [--connections 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from common import ROOT, SEED, machine
+
+LUA = """
+local n = 0
+local blocks = %s
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  n = n + 1
+  -- a new first block each time: a cache miss, with the same NLP work
+  local body = '{"blocks": [{"id": "t' .. n .. '-' .. math.random(1e9) .. '", "text": "x"}, ' .. blocks .. ']}'
+  return wrk.format(nil, "/api/v1/analyze", nil, body)
+end
+done = function(summary, latency, requests)
+  io.write(string.format("JSON {\\"requests\\": %%d, \\"errors\\": %%d, \\"non2xx\\": %%d, \\"seconds\\": %%f, \\"p50\\": %%f, \\"p95\\": %%f, \\"p99\\": %%f}\\n",
+    summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status, summary.duration / 1e6,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(workers: int, seconds: int, connections: int, kb: Path, lua: Path) -> dict:
+    port = free_port()
+    env = {**os.environ, "READER_CONTEXT_KB_PATH": str(kb), "READER_CONTEXT_ONLINE": "never",
+           "WEB_CONCURRENCY": str(workers), "PORT": str(port), "HOST": "127.0.0.1"}
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py")],
+                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        until = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > until or server.poll() is not None:
+                    raise RuntimeError("gunicorn did not start")
+                time.sleep(0.3)
+        # Warm every worker before measuring.
+        subprocess.run(["wrk", "-t2", f"-c{connections}", "-d5s", "-s", str(lua), f"http://127.0.0.1:{port}"],
+                       capture_output=True, check=True)
+        out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", str(lua),
+                              f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True).stdout
+        result = json.loads(re.search(r"^JSON (.*)$", out, re.M).group(1))
+        result["throughput"] = result["requests"] / result["seconds"]
+        return result
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--connections", type=int, default=20)
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp())
+    kb = tmp / "knowledge.sqlite3"
+    from reader_context.knowledge import open_knowledge
+
+    open_knowledge(kb)
+    blocks = [{"id": f"p{i}", "text": t} for i, t in enumerate(SEED.read_text(encoding="utf-8").splitlines()) if t.strip()]
+    lua = tmp / "post.lua"
+    # A Lua long string holds the JSON without any escaping.
+    lua.write_text(LUA % ("[==[" + json.dumps(blocks, ensure_ascii=False)[1:-1] + "]==]"), encoding="utf-8")
+
+    results = {w: run(w, args.seconds, args.connections, kb, lua) for w in (1, 2)}
+    lines = [f"| workers | requests | errors | requests/s | p50 ms | p95 ms | p99 ms |", "|---:|---:|---:|---:|---:|---:|---:|"]
+    for w, r in results.items():
+        lines.append(f"| {w} | {r['requests']:,} | {r['errors'] + r['non2xx']} | {r['throughput']:.1f} | {r['p50']:.0f} | "
+                     f"{r['p95']:.0f} | {r['p99']:.0f} |")
+    ratio = results[2]["throughput"] / results[1]["throughput"]
+    report = ("\n".join(lines) + f"\n\nScaling, 2 workers against 1: **{ratio:.2f}×**. Each request: the seed article "
+              f"({len(blocks)} blocks, 358 words), {args.connections} connections, {args.seconds} s, wrk on the same machine.")
+    print(report)
+    (ROOT / "docs" / "benchmarks-load.md").write_text(f"Machine: {machine()}.\n\n{report}\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""gunicorn settings for Reader Context (the Procfile uses this file).
+
+The app is loaded once in the master and forked (`preload_app`), so the spaCy model, the lexicon
+matchers and the knowledge base's alias index are shared copy-on-write by the workers instead of
+loaded once per worker. Every connection (SQLite, Redis, HTTP) is opened lazily in the worker that uses it.
+"""
+
+import os
+
+wsgi_app = "reader_context.web:create_app()"
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '5000')}"
+# One sync worker per core: the work is CPU-bound spaCy, so more workers than cores only queue.
+workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
+# A few threads per worker so a request waiting on Wikipedia (up to the deadline) does not hold the core.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+preload_app = True
+timeout = 60  # a 100,000-character article takes a few seconds; anything near a minute is a hang
+graceful_timeout = 30
+keepalive = 5
+max_requests = 0  # memory is flat over 10,000 requests (docs/benchmarks.md): no recycling needed
+accesslog = None  # access lines would carry query strings; the app logs what is safe to log

@@ -12,7 +12,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,eval]'
+	$(BIN)/pip install --quiet -e '.[test,eval,bench]'
 	touch $@
 
 run: install
@@ -46,7 +46,10 @@ eval-terms: install
 	$(BIN)/reader-context eval terms $(SHARED)/data/ptc-dev
 
 bench: install
-	$(PY) benchmarks/analyze_latency.py --write docs/benchmarks.md
+	cd benchmarks && ../$(PY) latency.py && ../$(PY) load.py
+	{ printf '# Benchmarks\n\nMade by `make bench` (benchmarks/latency.py, benchmarks/load.py); targets and notes in the README.\n\n## Latency, memory, cold start\n\n'; \
+	  cat docs/benchmarks-latency.md; printf '\n## Load\n\n'; cat docs/benchmarks-load.md; } > docs/benchmarks.md
+	rm docs/benchmarks-latency.md docs/benchmarks-load.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -26,7 +26,7 @@ from .spotter import Mention
 # How well an NER label fits an entity kind. spaCy's small model is often wrong ("Palmyra" is a
 # PERSON to it), so a mismatch lowers the score rather than forbidding the link.
 KIND_FIT: dict[str | None, dict[str, float]] = {
-    "PERSON": {"person": 1, "other": 0.5, "organization": 0.3, "work": 0.3, "place": 0.2, "event": 0.1, "concept": 0.1},
+    "PERSON": {"person": 1, "other": 0.5, "organization": 0.3, "work": 0.3, "place": 0.4, "event": 0.1, "concept": 0.1},
     "ORG": {"organization": 1, "place": 0.5, "work": 0.5, "other": 0.3, "event": 0.3, "person": 0.2, "concept": 0.2},
     "GPE": {"place": 1, "organization": 0.5, "other": 0.3, "event": 0.2, "person": 0.1, "concept": 0.1, "work": 0.1},
     "LOC": {"place": 1, "event": 0.3, "organization": 0.3, "other": 0.3, "concept": 0.2, "person": 0.1, "work": 0.1},

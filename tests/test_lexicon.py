@@ -56,6 +56,21 @@ def test_shipped_lexicon_covers_the_labels_that_matter_most():
         assert term in terms
 
 
+def test_shipped_lexicon_covers_word_families_and_common_epithets():
+    terms = {entry.term for entry in load_lexicon().entries}
+    # Adverb and noun forms of loaded adjectives, emotive "criticise" verbs and name-calling nouns.
+    for term in ("shamelessly", "zealotry", "cowardice", "blast", "rip into", "grifter", "sellout", "fearmongering"):
+        assert term in terms
+
+
+def test_entries_with_a_common_neutral_sense_carry_context_words():
+    entries = {entry.term: entry for entry in load_lexicon().entries}
+    assert "warrant" in entries["outstanding"].except_after
+    assert "duck" in entries["lame"].except_after
+    assert "bomb" in entries["dirty"].except_after
+    assert "fund" in entries["vulture"].except_after
+
+
 def test_stoplist_holds_the_neutral_war_vocabulary():
     stoplist = load_lexicon().stoplist
     neutral = ("attack", "killed", "forces", "army", "troops", "militants", "operation", "retreat", "control", "said")

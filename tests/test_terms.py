@@ -171,6 +171,55 @@ def test_intensifier_takes_in_the_adjective_it_inflates(find):
     assert terms[0]["lemma"] == "utterly"
 
 
+def test_a_plain_degree_word_is_taken_in_with_the_loaded_adjective(find):
+    # "so" and "truly" are not terms themselves; they inflate the loaded word they modify.
+    assert texts(find("The response was so vile that nobody spoke.")) == ["so vile"]
+    assert texts(find("It was a truly shameful decision.")) == ["truly shameful"]
+    # A degree word that is a term of its own keeps its own explanation.
+    assert texts(find("The plan was extremely vile.")) == ["extremely", "vile"]
+    assert one(find("The response was so vile that nobody spoke."), "so vile")["lemma"] == "vile"
+
+
+def test_a_label_takes_in_the_plain_words_that_say_whom_it_is_pinned_on(find):
+    assert texts(find("He is a pathological liar.")) == ["pathological liar"]
+    assert one(find("He is a pathological liar."), "pathological liar")["lemma"] == "liar"
+    # Factual qualifiers, names and function words stay outside the label.
+    assert texts(find("The former thug now runs a gym.")) == ["thug"]
+    assert texts(find("Several Iranian thugs were seen.")) == ["thugs"]
+    # Half of a longer modifier is not taken ("politically correct nonsense").
+    assert texts(find("It is politically correct nonsense.")) == ["nonsense"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He was arrested on an outstanding warrant.", []),
+        ("She was an outstanding scholar.", ["outstanding"]),
+        ("The lame duck session begins in November.", []),
+        ("That was a lame excuse.", ["lame"]),
+        ("Police found materials for a dirty bomb.", []),
+        ("It was a dirty deal.", ["dirty"]),
+        ("The rocket will blast off on Monday.", []),
+        ("The senator blasted the ruling.", ["blasted"]),
+        ("A vulture fund bought the debt.", []),
+        ("Dust devils crossed the crater floor.", []),
+        ("The campaign to eradicate polio is nearly complete.", []),
+        ("Noxious fumes filled the tunnel.", []),
+        ("Police found an incendiary device.", []),
+        ("He gave an incendiary speech.", ["incendiary"]),
+        ("Lava spewed from the crater.", []),
+        ("The pundit spewed hatred on air.", ["spewed"]),
+    ],
+)
+def test_neutral_senses_of_new_entries_are_left_alone(find, text, expected):
+    assert texts(find(text)) == expected
+
+
+def test_emotive_verbs_and_name_calling_nouns(find):
+    found = texts(find("The senator tore into the grifters and their fearmongering, a dumpster fire of a plan."))
+    assert found == ["tore into", "grifters", "fearmongering", "dumpster fire"]
+
+
 def test_offsets_are_code_points_with_non_ascii_text(find):
     text = "Café owners 😀 in Zürich called it a “heinous” and vile act — the savage gunmen fled."
     terms = find(text)

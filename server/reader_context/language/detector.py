@@ -23,6 +23,17 @@ _POSSESSIVES = ["my", "your", "his", "her", "its", "our", "their", "one's", "who
 _SCARE_DETERMINERS = frozenset(
     {"the", "a", "an", "this", "that", "these", "those", "their", "its", "his", "her", "our", "your", "so-called"}
 )
+# Degree words that carry no judgement of their own but inflate the loaded adjective they modify.
+_DEGREE_WORDS = frozenset(
+    {"so", "very", "too", "most", "truly", "simply", "really", "completely", "thoroughly", "deeply",
+     "particularly", "especially", "equally", "willfully", "wilfully", "genuinely", "positively", "just", "plain"}
+)
+# Categories whose nouns are labels pinned on people; their modifiers are part of the label.
+_LABEL_CATEGORIES = frozenset({"pejorative", "contentious_label", "dehumanising_metaphor"})
+_FACTUAL_QUALIFIERS = frozenset(
+    {"former", "alleged", "suspected", "accused", "convicted", "known", "current", "new", "old", "young", "local",
+     "foreign", "senior", "top", "leading", "prominent", "fellow", "potential", "possible", "real", "actual"}
+)
 # A <gap> stands for a short object between a verb and its particle ("wipe them out", "wipe the town out").
 _GAP_TOKENS = 3
 
@@ -111,7 +122,7 @@ class TermDetector:
             if self._accept(entry, span, headline):
                 candidates.append((span, entry))
 
-        candidates = self._intensified(candidates)
+        candidates = self._widened(candidates)
 
         quotes: list[Quote] | None = None
         if candidates or (self.lexicon.scare_quotes and any(c in doc.text for c in "\"“‘'«")):
@@ -135,17 +146,32 @@ class TermDetector:
         return sorted(terms, key=lambda term: term["start"])
 
     @staticmethod
-    def _intensified(candidates: list[tuple[Span, Entry]]) -> list[tuple[Span, Entry]]:
-        """Widen an intensifying adverb over the adjective it modifies: "utterly unacceptable" is the loaded
-        unit, and the reader should see what is being inflated. An adjective that is a term of its own keeps
-        its own explanation instead."""
+    def _widened(candidates: list[tuple[Span, Entry]]) -> list[tuple[Span, Entry]]:
+        """Widen a match to the loaded unit the reader should see, in three cases.
+
+        An intensifying adverb takes in the adjective it modifies ("utterly unacceptable"): the reader should
+        see what is being inflated. A loaded adjective or adverb takes in a plain degree word before it ("so
+        vile", "truly shameful"). A label noun takes in the plain modifiers that say whom it is pinned on
+        ("pathological liar", "schoolyard bullies"). A word that is a term of its own always keeps its own
+        explanation instead, and names are never swallowed.
+        """
         covered = {token.i for span, _ in candidates for token in span}
         widened = []
         for span, entry in candidates:
-            if entry.category == "intensifier" and "ADV" in entry.pos and span.end < len(span.doc):
-                following = span.doc[span.end]
+            doc = span.doc
+            if entry.category == "intensifier" and "ADV" in entry.pos and span.end < len(doc):
+                following = doc[span.end]
                 if following.pos_ in ("ADJ", "ADV") and span.root.head.i == following.i and following.i not in covered:
-                    span = span.doc[span.start : span.end + 1]
+                    span = doc[span.start : span.end + 1]
+            elif len(span) == 1 and span.start > 0 and span[0].pos_ in ("ADJ", "ADV"):
+                before = doc[span.start - 1]
+                if before.lower_ in _DEGREE_WORDS and before.head.i == span.start and before.i not in covered:
+                    span = doc[span.start - 1 : span.end]
+            elif len(span) == 1 and span[0].pos_ in ("NOUN", "PROPN") and entry.category in _LABEL_CATEGORIES:
+                start = span.start
+                while start > 0 and _plain_modifier(doc[start - 1], span.start, covered):
+                    start -= 1
+                span = doc[start : span.end]
             widened.append((span, entry))
         return widened
 
@@ -226,6 +252,23 @@ class TermDetector:
                 }
             )
         return found
+
+
+def _plain_modifier(word: Token, head: int, covered: set[int]) -> bool:
+    """An adjective or noun modifier of the label at `head` that adds to whom it is pinned on: not a term of its
+    own, not a name, number, function word or factual qualifier ("former"), and not half of a longer modifier
+    ("politically correct", "free trade", "anti-war")."""
+    return (
+        word.i not in covered
+        and word.head.i == head
+        and word.dep_ in ("amod", "compound")
+        and word.pos_ in ("ADJ", "NOUN")
+        and not word.is_stop
+        and word.lower_ not in _FACTUAL_QUALIFIERS
+        and word.ent_type_ not in NAME_ENTITY_TYPES
+        and not word.n_lefts
+        and not (word.i > 0 and word.doc[word.i - 1].text == "-" and not word.doc[word.i - 1].whitespace_)
+    )
 
 
 def _display(term: str) -> str:

@@ -125,7 +125,8 @@ class TermDetector:
         candidates = self._widened(candidates)
 
         quotes: list[Quote] | None = None
-        if candidates or (self.lexicon.scare_quotes and any(c in doc.text for c in "\"“‘'«")):
+        # doc.text is rebuilt from the tokens on every access: read it once.
+        if candidates or (self.lexicon.scare_quotes and _has_quote_mark(doc.text)):
             quotes = find_quotes(doc)
 
         chosen: list[tuple[Span, Entry]] = []
@@ -274,6 +275,10 @@ def _plain_modifier(word: Token, head: int, covered: set[int]) -> bool:
 def _display(term: str) -> str:
     """The term as a reader should see it: "on one's last legs", "wipe … out"."""
     return term.replace("<poss>", "one's").replace("<gap>", "…")
+
+
+def _has_quote_mark(text: str) -> bool:
+    return any(c in text for c in "\"\u201c\u2018'\u00ab")
 
 
 def _without_placeholders(term: str) -> str:

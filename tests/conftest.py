@@ -26,7 +26,8 @@ def kb_path(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def settings(kb_path) -> Settings:
     # Offline: tests that exercise the online path build their own analyzer against a stand-in Wikipedia.
-    return Settings(kb_path=kb_path, data_dir=kb_path.parent, online="never")
+    # Rate limits have their own tests; the shared app must not run into them as the suite grows.
+    return Settings(kb_path=kb_path, data_dir=kb_path.parent, online="never", rate_limit_enabled=False)
 
 
 @pytest.fixture(scope="session")

@@ -13,11 +13,13 @@ class BackendError extends Error {
 }
 
 async function callBackend(path, init, timeout) {
-  const { backendUrl } = await loadSettings();
+  const { backendUrl, apiKey } = await loadSettings();
   const base = backendUrl.replace(/\/+$/, "");
+  // The key goes only to the server the reader set, and only as a header (never in a URL).
+  const headers = { ...(init.headers || {}), ...(apiKey ? { "X-API-Key": apiKey } : {}) };
   let response;
   try {
-    response = await fetch(base + path, { ...init, signal: AbortSignal.timeout(timeout), credentials: "omit" });
+    response = await fetch(base + path, { ...init, headers, signal: AbortSignal.timeout(timeout), credentials: "omit" });
   } catch (error) {
     if (error.name === "TimeoutError") {
       throw new BackendError("timeout", `The Reader Context server at ${base} did not answer within ${timeout / 1000} s.`);
@@ -27,7 +29,9 @@ async function callBackend(path, init, timeout) {
   }
   const body = await response.json().catch(() => null);
   if (!response.ok) {
-    throw new BackendError(body?.error?.code || "http_" + response.status, body?.error?.message || response.statusText);
+    const code = body?.error?.code || "http_" + response.status;
+    const hint = code.startsWith("api_key_") ? " Set the server's API key in Reader Context's options." : "";
+    throw new BackendError(code, (body?.error?.message || response.statusText) + hint);
   }
   return body;
 }

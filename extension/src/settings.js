@@ -4,6 +4,7 @@ export const DEFAULTS = Object.freeze({
   sites: [], // origins the reader allowed to be analysed automatically, e.g. "https://www.example.org"
   kinds: { entity: true, term: true },
   enabled: true, // false: "off everywhere", no automatic analysis and no marks
+  apiKey: "", // sent as X-API-Key when the server sets READER_CONTEXT_API_KEY; empty: none sent
 });
 
 export async function loadSettings() {

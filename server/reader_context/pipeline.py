@@ -7,6 +7,7 @@ bounded pool; what is not back in time is listed in `pending` and keeps going in
 from __future__ import annotations
 
 import hashlib
+import re
 import json
 import threading
 import time
@@ -35,6 +36,25 @@ ARTICLE_SUMMARY_CHARS = 300
 LOOKUP_PREFIX = "lookup:"  # a pending card known so far only by the name it is for
 PENDING_SECONDS = 600
 RESPONSE_CACHE_SECONDS = 300
+# Control and format characters (NUL, bidi controls, zero-width spaces and joiners, BOM): glued to or inside a
+# word they would make spaCy take "\u202eVladimir" or "sav\u200dage" for another word. They are taken out
+# before the NLP and every offset is mapped back to the text as sent.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def _visible(text: str) -> tuple[str, list[int] | None]:
+    """The text without invisible characters, and where each of its characters stood (None: unchanged)."""
+    if not _INVISIBLE.search(text):
+        return text, None
+    kept = [i for i, ch in enumerate(text) if not _INVISIBLE.match(ch)]
+    return "".join(text[i] for i in kept), kept
+
+
+def _original(span: tuple[int, int], kept: list[int] | None) -> tuple[int, int]:
+    if kept is None:
+        return span
+    start, end = span
+    return kept[start], kept[end - 1] + 1
 
 
 @dataclass(frozen=True)
@@ -104,19 +124,26 @@ class Analyzer:
             stats = {**cached["stats"], "elapsed_ms": round((time.perf_counter() - started) * 1000, 1), "cached": True}
             return {**cached, "stats": stats}
 
-        docs = list(self.nlp.pipe(b.text for b in blocks))
+        visible = [_visible(b.text) for b in blocks]
+        docs = list(self.nlp.pipe(text for text, _ in visible))
+        kept = {b.id: positions for b, (_, positions) in zip(blocks, visible)}
         words = sum(1 for doc in docs for t in doc if not (t.is_punct or t.is_space))
+        texts = {b.id: b.text for b in blocks}
         mentions_out: list[dict] = []
         cards: dict[str, dict] = {}
         pending: list[str] = []
         if "entities" in features:
             mentions_out, cards, pending = self._entities(blocks, docs, online, started)
+            for m in mentions_out:
+                m["start"], m["end"] = _original((m["start"], m["end"]), kept[m["block"]])
+                m["text"] = texts[m["block"]][m["start"]:m["end"]]
 
         terms_out: list[dict] = []
         if "terms" in features:
             for block, doc in zip(blocks, docs):
                 for term in self.detector.find(doc):
-                    terms_out.append({"block": block.id, **term})
+                    start, end = _original((term["start"], term["end"]), kept[block.id])
+                    terms_out.append({"block": block.id, **term, "start": start, "end": end, "text": block.text[start:end]})
 
         stats = {"words": words, **framing_profile(terms_out, words=words)}
         stats["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)

@@ -95,6 +95,29 @@ class Settings(BaseSettings):
         1.0, ge=0, description="Seconds `kb warm` waits between batches, to be polite to Wikipedia"
     )
 
+    # -- a public deployment (see SECURITY.md) --------------------------------------------------
+    api_key: str | None = Field(
+        None, repr=False, min_length=16,
+        description="When set, every /api/v1 route but /health and /openapi.json wants this value in the"
+        " X-API-Key header (compared in constant time); unset: no key. The demo page cannot send it",
+    )
+    rate_limit_enabled: bool = Field(True, description="Limit requests per client address (Flask-Limiter)")
+    rate_limit_analyze: str = Field(
+        "120/minute", description="Most POST /analyze requests per client, e.g. '120/minute' or '10/second;500/hour'"
+    )
+    rate_limit_default: str = Field(
+        "600/minute", description="Most requests per client to the other rate-limited routes (/cards, /cards/lookup)"
+    )
+    proxy_hops: int = Field(
+        0, ge=0, le=5,
+        description="Reverse proxies in front of the server whose X-Forwarded-For is trusted for the client"
+        " address (rate limits are per client); 0: the socket's peer address",
+    )
+    request_log: bool = Field(
+        True, description="One log line per request: method, path, status, duration and byte counts;"
+        " never the text, the query string or the page's URL",
+    )
+
     @property
     def knowledge_path(self) -> Path:
         return self.kb_path or self.data_dir / "knowledge.sqlite3"

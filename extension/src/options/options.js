@@ -39,6 +39,7 @@ function drawEnabled() {
 }
 
 $("backend").value = settings.backendUrl;
+$("api-key").value = settings.apiKey;
 $("server-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const url = new URL($("backend").value || DEFAULTS.backendUrl);
@@ -48,7 +49,8 @@ $("server-form").addEventListener("submit", async (event) => {
     return;
   }
   settings.backendUrl = url.origin + url.pathname.replace(/\/+$/, "");
-  await saveSettings({ backendUrl: settings.backendUrl });
+  settings.apiKey = $("api-key").value.trim();
+  await saveSettings({ backendUrl: settings.backendUrl, apiKey: settings.apiKey });
   say("Saved.");
 });
 $("check").addEventListener("click", async () => {

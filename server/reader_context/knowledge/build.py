@@ -37,17 +37,29 @@ def current_fingerprint() -> dict[str, str]:
 
 
 def is_current(store: KnowledgeStore) -> bool:
+    """Built by this version from these packages, and still holding the embedded entries (a file whose
+    rows were emptied behind our back is stale, not an empty knowledge base to serve)."""
     meta = store.meta()
-    return all(meta.get(k) == v for k, v in current_fingerprint().items())
+    return all(meta.get(k) == v for k, v in current_fingerprint().items()) and store.has_embedded()
 
 
 def open_knowledge(path: Path, *, build: bool = True) -> KnowledgeStore:
-    """Open the store at `path`, building or refreshing the embedded entries when they are stale."""
+    """Open the store at `path`, building or refreshing the embedded entries when they are stale.
+
+    A damaged file is refused (KnowledgeStore.check) and never rebuilt over, since it may hold the user's
+    own entries; a read-only file is served as it is when it is current, and refused when it is not.
+    """
     store = KnowledgeStore(path)
     store.create_schema()
+    store.check()
     if not is_current(store):
+        if store.read_only:
+            raise KnowledgeError(f"knowledge base {path} is read-only and not built by this version; make it"
+                                 " writable, or build it with `reader-context kb build` where it is")
         if not build:
             raise KnowledgeError(f"knowledge base {path} is not built; run `reader-context kb build`")
+        if store.meta().get("builder"):
+            log.warning("knowledge base %s is out of date or lost its embedded entries: rebuilding them", path)
         build_embedded(store)
     return store
 

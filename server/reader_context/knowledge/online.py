@@ -27,7 +27,7 @@ from redis.exceptions import LockError, RedisError
 from redis.lock import Lock
 from redis.retry import Retry
 
-from .store import Entry, KnowledgeStore
+from .store import Entry, KnowledgeError, KnowledgeStore
 from .wikipedia import BATCH, WikipediaSource, WikipediaUnavailable, card_id
 
 if TYPE_CHECKING:
@@ -35,19 +35,20 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS wikipedia_names (name TEXT PRIMARY KEY, ids TEXT NOT NULL, fetched_at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS wikipedia_missing (id TEXT PRIMARY KEY, fetched_at REAL NOT NULL);
-"""
-
 Known = tuple[Entry | None, float | None]  # what a title stands for (None: no article), and since when
 _MISS: Any = object()  # "this layer does not know", as distinct from a remembered None (no article)
 _PREFIX = "wikipedia:"
 
 
 def ensure_tables(store: KnowledgeStore) -> None:
-    """The name and negative tables live beside the entities; an older base gains them on first use."""
-    store.connection().executescript(SCHEMA)
+    """The online tables are part of the store's schema; a base built before they were gains them here.
+    A base we may not write keeps what it has: lookups then work from memory, Redis and Wikipedia."""
+    if getattr(store, "read_only", False):
+        return
+    try:
+        store.create_schema()
+    except KnowledgeError as exc:
+        log.warning("the knowledge base cannot keep Wikipedia cards: %s", exc)
 
 
 # -- the SQLite layer ----------------------------------------------------------------------------
@@ -266,6 +267,7 @@ class OnlineKnowledge:
         self._names: TLRUCache = TLRUCache(settings.online_memory_size, ttu=name_expires)
         self._titles: TLRUCache = TLRUCache(settings.online_memory_size, ttu=title_expires)
         self._memory_lock = threading.Lock()
+        self._store_warned = False
         url = redis_url or settings.redis_url
         self.shared = SharedCache(
             url, timeout=settings.redis_timeout, prefix=f"reader-context:wikipedia:{source.language}:",
@@ -360,10 +362,18 @@ class OnlineKnowledge:
             self._store_name(key, ids, time.time(), share=True)
             return ids
 
+    def _store_failed(self, exc: Exception) -> None:
+        if not self._store_warned:
+            self._store_warned = True
+            log.warning("Wikipedia cards are kept in memory only: %s", exc)
+
     def _store_name(self, key: str, ids: list[str], at: float, *, share: bool) -> None:
-        with self.store.write() as conn:
-            conn.execute("INSERT OR REPLACE INTO wikipedia_names(name, ids, fetched_at) VALUES (?, ?, ?)",
-                         (key, json.dumps(ids), at))
+        try:
+            with self.store.write() as conn:
+                conn.execute("INSERT OR REPLACE INTO wikipedia_names(name, ids, fetched_at) VALUES (?, ?, ?)",
+                             (key, json.dumps(ids), at))
+        except KnowledgeError as exc:
+            self._store_failed(exc)
         if share and self.shared:
             self.shared.set("name:" + key, {"ids": ids, "at": at},
                             self.refresh_seconds if ids else self.negative_seconds)
@@ -452,7 +462,13 @@ class OnlineKnowledge:
         out: dict[str, Known] = {}
         for at in {v["at"] for v in values.values()}:
             batch = {t: _entry_from_json(v["entry"]) for t, v in values.items() if v["at"] == at}
-            out.update({t: (e, at) for t, e in persist(self.store, batch, at).items()})
+            try:
+                kept = persist(self.store, batch, at)
+            except KnowledgeError as exc:
+                # A read-only or locked base: the cards still serve this process, they just do not last.
+                self._store_failed(exc)
+                kept = batch
+            out.update({t: (e, at) for t, e in kept.items()})
         if share:
             self._share_titles(out)
         for title, known in out.items():

@@ -15,11 +15,14 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from .card import Card
 from .names import alias_key
 
 SCHEMA_VERSION = "1"
+# How long a connection waits for another process's write lock (a build, an import) before saying so.
+LOCK_TIMEOUT_SECONDS = 30.0
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -48,11 +51,28 @@ CREATE TABLE IF NOT EXISTS aliases (
 );
 CREATE INDEX IF NOT EXISTS aliases_entity ON aliases(entity_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS entities_fts USING fts5(entity_id UNINDEXED, title, description, summary);
+-- What the online source learnt: which titles a name reaches, and which titles have no article.
+CREATE TABLE IF NOT EXISTS wikipedia_names (name TEXT PRIMARY KEY, ids TEXT NOT NULL, fetched_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS wikipedia_missing (id TEXT PRIMARY KEY, fetched_at REAL NOT NULL);
 """
 
 
 class KnowledgeError(RuntimeError):
     """The knowledge base file is missing, unreadable or not ours: said plainly, never served empty."""
+
+
+def _damaged(path: Path, detail: str) -> KnowledgeError:
+    return KnowledgeError(
+        f"knowledge base {path} is damaged ({detail[:300]}). Nothing was changed: move the file aside and run"
+        " `reader-context kb build` (then `kb import` your own entries again), or recover it with sqlite3's .recover")
+
+
+def _is_read_only_error(exc: sqlite3.Error) -> bool:
+    return "readonly" in str(exc) or "read-only" in str(exc)
+
+
+def _is_lock_error(exc: sqlite3.Error) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 @dataclass(frozen=True)
@@ -100,6 +120,9 @@ class KnowledgeStore:
         self._keys_lock = threading.Lock()
         self._weak: frozenset[str] | None = None
         self._weak_version: tuple[int, int] | None = None
+        # Set when the file cannot be written (a read-only mount or file): it is then read as it is,
+        # and a write says so instead of failing somewhere deep.
+        self.read_only = False
 
     # -- connections -------------------------------------------------------------------------
     def connection(self) -> sqlite3.Connection:
@@ -112,12 +135,17 @@ class KnowledgeStore:
         if conn is not None and getattr(self._local, "pid", None) != os.getpid():
             conn = None
         if conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+                if self.read_only:
+                    # immutable: no -wal/-shm files are needed, so a read-only folder is fine too.
+                    uri = f"file:{quote(str(self.path.resolve()))}?mode=ro&immutable=1"
+                    conn = sqlite3.connect(uri, uri=True, timeout=LOCK_TIMEOUT_SECONDS, check_same_thread=False)
+                else:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    conn = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT_SECONDS, check_same_thread=False)
                 conn.execute("PRAGMA foreign_keys = ON")
-                conn.execute("PRAGMA busy_timeout = 30000")
-            except sqlite3.Error as exc:
+                conn.execute(f"PRAGMA busy_timeout = {int(LOCK_TIMEOUT_SECONDS * 1000)}")
+            except (sqlite3.Error, OSError) as exc:
                 raise KnowledgeError(f"cannot open knowledge base {self.path}: {exc}") from exc
             self._local.conn = conn
             self._local.pid = os.getpid()
@@ -132,8 +160,17 @@ class KnowledgeStore:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """A write transaction that takes the lock up front, so two processes never interleave a build."""
+        if self.read_only:
+            raise KnowledgeError(f"knowledge base {self.path} is read-only: nothing can be saved to it")
         conn = self.connection()
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if _is_lock_error(exc):
+                raise KnowledgeError(
+                    f"knowledge base {self.path} is locked by another process (waited {LOCK_TIMEOUT_SECONDS:g} s);"
+                    " try again when that process (a build, an import or `kb warm`) has finished") from exc
+            raise KnowledgeError(f"knowledge base {self.path} cannot be written: {exc}") from exc
         try:
             yield conn
         except BaseException:
@@ -143,12 +180,39 @@ class KnowledgeStore:
             conn.commit()
 
     def create_schema(self) -> None:
+        # A file or folder we may not write (a read-only mount, another user's file): read it as it is.
+        # SQLite needs the folder too, for its -wal and -shm files.
+        if self.path.exists() and not (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)):
+            self.close()
+            self.read_only = True
+        if self.read_only:
+            return
         conn = self.connection()
         try:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.executescript(SCHEMA)
+        except sqlite3.OperationalError as exc:
+            if not _is_read_only_error(exc):
+                raise KnowledgeError(f"{self.path} is not a usable knowledge base: {exc}") from exc
+            self.close()  # a read-only file: read it as it is (open_knowledge refuses it if it is not built)
+            self.read_only = True
         except sqlite3.DatabaseError as exc:
-            raise KnowledgeError(f"{self.path} is not a usable knowledge base: {exc}") from exc
+            if "not a database" in str(exc):
+                raise KnowledgeError(f"{self.path} is not a usable knowledge base: {exc}") from exc
+            raise _damaged(self.path, str(exc)) from exc
+
+    def check(self) -> None:
+        """SQLite's quick integrity check (about 20 ms for the embedded base): a damaged file is refused
+        with what to do, rather than found out halfway through a request."""
+        try:
+            problems = [row[0] for row in self.connection().execute("PRAGMA quick_check(3)")]
+        except sqlite3.DatabaseError as exc:
+            problems = [str(exc)]
+        if problems != ["ok"]:
+            raise _damaged(self.path, "; ".join(p.replace("\n", " ") for p in problems))
+
+    def has_embedded(self) -> bool:
+        return self.connection().execute("SELECT 1 FROM entities WHERE source = 'embedded' LIMIT 1").fetchone() is not None
 
     # -- metadata ----------------------------------------------------------------------------
     def meta(self) -> dict[str, str]:

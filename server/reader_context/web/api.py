@@ -12,11 +12,9 @@ from ..pipeline import Analyzer, Block
 from ..settings import Settings
 from .errors import ApiError
 from .models import AnalyzeRequest
-from .openapi import openapi_document
+from .openapi import MAX_CARD_IDS, MAX_LOOKUP_CHARS, openapi_document
 
 api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
-MAX_CARD_IDS = 200
-MAX_LOOKUP_CHARS = 300
 
 
 def _analyzer() -> Analyzer:
@@ -75,11 +73,21 @@ def analyze():
     return jsonify(result)
 
 
+def _only_query(*names: str) -> None:
+    """Unknown query parameters are refused, as unknown body fields are: a typo should not pass silently."""
+    for name in request.args:
+        if name not in names:
+            raise ApiError(400, "invalid_request", f"unknown query parameter {name!r}", field=name)
+
+
 @api.get("/cards")
 def cards():
-    ids = [i for i in request.args.getlist("id") if i]
+    _only_query("id")
+    ids = request.args.getlist("id")
     if not ids:
         raise ApiError(400, "invalid_request", "give one or more card ids as ?id=...", field="id")
+    if not all(ids):
+        raise ApiError(400, "invalid_request", "field 'id': a card id is empty", field="id")
     if len(ids) > MAX_CARD_IDS:
         raise ApiError(400, "invalid_request", f"at most {MAX_CARD_IDS} ids per request", field="id")
     found, pending = _analyzer().cards(ids)
@@ -88,10 +96,12 @@ def cards():
 
 @api.get("/cards/lookup")
 def lookup():
-    q = (request.args.get("q") or "").strip()
-    if not q or len(q) > MAX_LOOKUP_CHARS:
+    _only_query("q")
+    raw = request.args.get("q") or ""
+    if not raw or len(raw) > MAX_LOOKUP_CHARS:
         raise ApiError(400, "invalid_request", f"give a name of 1 to {MAX_LOOKUP_CHARS} characters as ?q=...", field="q")
-    card = _analyzer().store.lookup(q)
+    q = raw.strip()
+    card = _analyzer().store.lookup(q) if q else None  # only spaces: no name, no card
     return jsonify({"card": card.to_dict() if card else None})
 
 
@@ -111,4 +121,4 @@ def health():
 
 @api.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document())
+    return jsonify(openapi_document(_settings()))

@@ -13,6 +13,7 @@ from ..pipeline import Analyzer
 from ..settings import Settings, get_settings
 from .api import api
 from .errors import register_error_handlers
+from .security import install_security
 
 STATIC = Path(__file__).with_name("static")
 # The demo page runs only its own script: no inline code, no third-party origins.
@@ -34,9 +35,11 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     app.extensions["reader_context.analyzer"] = analyzer
 
     CORS(app, resources={r"/api/*": {"origins": [re.compile(p) for p in settings.cors_origins]}},
-         methods=["GET", "POST", "OPTIONS"], allow_headers=["Content-Type", "X-API-Key"], max_age=600)
+         methods=["GET", "POST", "OPTIONS"], allow_headers=["Content-Type", "X-API-Key"],
+         expose_headers=["Retry-After"], max_age=600)
     register_error_handlers(app)
     app.register_blueprint(api)
+    install_security(app, settings)  # rate limits, the optional API key, request logs without page text
 
     @app.get("/")
     def demo():

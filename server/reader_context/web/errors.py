@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from ..knowledge import KnowledgeError
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +23,7 @@ def error_response(status: int, code: str, message: str, **extra):
     return jsonify({"error": {"code": code, "message": message, **extra}}), status
 
 
-_HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
                415: "unsupported_media_type", 429: "rate_limited", 503: "not_ready"}
 
 
@@ -38,6 +41,14 @@ def register_error_handlers(app: Flask) -> None:
     def _http(exc: HTTPException):
         code = _HTTP_CODES.get(exc.code or 500, "http_error")
         return error_response(exc.code or 500, code, exc.description or exc.name)
+
+    @app.errorhandler(KnowledgeError)
+    @app.errorhandler(sqlite3.DatabaseError)
+    def _knowledge(exc: Exception):
+        # The file went bad, read-only or locked under a running server: not a bug, and said as such.
+        log.error("knowledge base unavailable: %s", exc)
+        return error_response(503, "knowledge_unavailable",
+                              "the knowledge base cannot be used right now; the server's log says why")
 
     @app.errorhandler(Exception)
     def _bug(exc: Exception):

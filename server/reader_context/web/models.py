@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+
+def _valid_unicode(value: str) -> str:
+    """Text must be Unicode a UTF-8 response can carry: a lone surrogate (JSON "\\ud800" without its pair)
+    is refused with its position, since it could not be echoed back in a mark."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"contains a lone surrogate (U+{ord(value[exc.start]):04X}) at character {exc.start},"
+                         " which is not valid Unicode; replace it, e.g. with U+FFFD") from None
+    return value
+
+
+Text = Annotated[str, AfterValidator(_valid_unicode)]
+
+
+def _no_default(schema: dict) -> None:
+    schema.pop("default", None)
 
 
 class _Model(BaseModel):
@@ -12,14 +30,24 @@ class _Model(BaseModel):
 
 
 class BlockIn(_Model):
-    id: str = Field(min_length=1, description="The block's id, echoed in every mark of the response")
-    text: str = Field(description="The block's text; offsets in the response are code points into it")
+    id: Text = Field(min_length=1, description="The block's id, echoed in every mark of the response; unique"
+                     " within a request")
+    text: Text = Field(description="The block's text; offsets in the response are code points into it")
 
 
 class AnalyzeRequest(_Model):
-    text: str | None = Field(None, description="The article as one block (id \"0\")")
-    blocks: list[BlockIn] | None = Field(None, description="The article as paragraph-like blocks")
-    url: str | None = Field(None, max_length=4096, description="The page's address (never logged)")
+    # Exactly one of `text` and `blocks`; an explicit null counts as a wrong type, not as absent.
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "oneOf": [{"required": ["text"]}, {"required": ["blocks"]}],
+        "description": "Exactly one of `text` or `blocks`. Limits not expressible here: block ids are unique"
+                       " (400 duplicate_block_id) and all texts together hold at most the character limit"
+                       " (413 text_too_long).",
+    })
+
+    text: Text = Field(None, description="The article as one block (id \"0\")", json_schema_extra=_no_default)
+    blocks: list[BlockIn] = Field(None, description="The article as paragraph-like blocks",
+                                  json_schema_extra=_no_default)
+    url: Text | None = Field(None, max_length=4096, description="The page's address (never logged)")
     lang: Literal["en"] = "en"
     features: list[Literal["entities", "terms"]] = Field(default_factory=lambda: ["entities", "terms"])
     online: Literal["never", "auto", "always"] | None = None

@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+ROOT = Path(__file__).resolve().parents[1]
 SECONDS = float(os.environ.get("READER_CONTEXT_SOAK_SECONDS", "20"))
 WORKERS = 3
 THREADS = 6
@@ -60,11 +61,12 @@ def server(kb_path, tmp_path):
     port = free_port()
     env = {**os.environ, "READER_CONTEXT_KB_PATH": str(kb_path), "READER_CONTEXT_DATA_DIR": str(kb_path.parent),
            "READER_CONTEXT_ONLINE": "never", "READER_CONTEXT_RATE_LIMIT_ANALYZE": "100000/minute",
-           "READER_CONTEXT_RATE_LIMIT_DEFAULT": "100000/minute", "READER_CONTEXT_REQUEST_LOG": "false"}
+           "READER_CONTEXT_RATE_LIMIT_DEFAULT": "100000/minute", "READER_CONTEXT_REQUEST_LOG": "false",
+           "WEB_CONCURRENCY": str(WORKERS), "HOST": "127.0.0.1", "PORT": str(port)}
     log = (tmp_path / "gunicorn.log").open("w+")
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-         "--timeout", "60", "--graceful-timeout", "5", "reader_context.web:create_app()"],
+        # The deployment's own configuration (preloaded app, threads), as the Procfile runs it.
+        [str(Path(sys.executable).parent / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), "--graceful-timeout", "5"],
         env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:

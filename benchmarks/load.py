@@ -99,7 +99,7 @@ def main() -> int:
     lua.write_text(LUA % ("[==[" + json.dumps(blocks, ensure_ascii=False)[1:-1] + "]==]"), encoding="utf-8")
 
     results = {w: run(w, args.seconds, args.connections, kb, lua) for w in (1, 2)}
-    lines = [f"| workers | requests | errors | requests/s | p50 ms | p95 ms | p99 ms |", "|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| workers | requests | errors | requests/s | p50 ms | p95 ms | p99 ms |", "|---:|---:|---:|---:|---:|---:|---:|"]
     for w, r in results.items():
         lines.append(f"| {w} | {r['requests']:,} | {r['errors'] + r['non2xx']} | {r['throughput']:.1f} | {r['p50']:.0f} | "
                      f"{r['p95']:.0f} | {r['p99']:.0f} |")

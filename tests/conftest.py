@@ -66,6 +66,15 @@ def require_shared(path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def standin():
+    """A stand-in Wikipedia on loopback, one per test module (tests/wikipedia_standin.py)."""
+    from wikipedia_standin import WikipediaStandIn
+
+    with WikipediaStandIn() as server:
+        yield server
+
+
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return require_shared(SEED).read_text(encoding="utf-8")

@@ -72,7 +72,7 @@ def corpus(tmp_path) -> Path:
     vile = second.index("vile regime")
     labels = [
         f"1\tLoaded_Language\t{savage}\t{savage + len('savage gunmen')}",
-        f"1\tRepetition\t0\t4",
+        "1\tRepetition\t0\t4",
         f"2\tName_Calling,Labeling\t{vile}\t{vile + len('vile regime')}",
         f"2\tLoaded_Language\t{vile}\t{vile + len('vile')}",
     ]

@@ -1,7 +1,6 @@
 """The embedded knowledge base, built from the real registry packages, and a user's own entries."""
 
 import json
-import sqlite3
 
 import pytest
 

@@ -18,18 +18,12 @@ from pathlib import Path
 import pytest
 from conftest import SEED, require_shared
 from redis_server import BINARY as REDIS, MISSING_REASON, RedisServer
-from wikipedia_standin import Fault, Seen, WikipediaStandIn, closed_port_url
+from wikipedia_standin import Fault, Seen, closed_port_url
 
 from reader_context.pipeline import Analyzer, Block
 from reader_context.settings import Settings
 
 DEADLINE_MS = 600
-
-
-@pytest.fixture(scope="module")
-def standin():
-    with WikipediaStandIn() as server:
-        yield server
 
 
 @pytest.fixture()

@@ -14,12 +14,6 @@ from reader_context.knowledge.wikipedia import (
 from wikipedia_standin import Fault, WikipediaStandIn, closed_port_url, real_paragraphs
 
 
-@pytest.fixture(scope="module")
-def standin():
-    with WikipediaStandIn() as server:
-        yield server
-
-
 @pytest.fixture()
 def wiki(standin):
     standin.fault = None

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: install system-packages run test e2e eval eval-entities eval-terms bench kb clean
+.PHONY: install system-packages run test test-fast e2e eval eval-entities eval-terms bench kb clean
 
 install: $(VENV)/.installed
 
@@ -21,6 +21,10 @@ run: install
 test: install system-packages
 	$(BIN)/pytest
 	$(MAKE) e2e
+
+# For local work: the unit and API tests, without gunicorn, Redis, soak, fuzz, contract and e2e runs (< 30 s).
+test-fast: install
+	$(BIN)/pytest -m "not slow" -q
 
 system-packages:
 	bash scripts/system-packages.sh

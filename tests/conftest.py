@@ -85,7 +85,7 @@ def analyze(analyzer):
     """Analyse plain text as one block, entities only unless asked."""
 
     def run(text: str, features=("entities",)):
-        return analyzer.analyze([Block("0", text)], features=features)
+        return analyzer.analyze([Block("0", text)], features=features).model_dump()
 
     return run
 

@@ -30,7 +30,7 @@ def test_analyze_blocks_keeps_block_ids_and_offsets(client):
 def test_cli_and_api_give_the_same_analysis(client, analyzer):
     text = "Irina Bokova, of UNESCO, said the site in Palmyra was damaged."
     api = client.post("/api/v1/analyze", json={"text": text}).get_json()
-    direct = analyzer.analyze([Block("0", text)])
+    direct = analyzer.analyze([Block("0", text)]).model_dump(mode="json")
     for body in (api, direct):
         body["stats"].pop("elapsed_ms")
         body["stats"].pop("cached", None)
@@ -134,11 +134,32 @@ def test_openapi_document_is_generated_from_the_models(client):
         assert ref.split("/")[-1] in schemas, ref
 
 
-def test_responses_match_the_published_models(client, seed_text):
-    from reader_context.web.models import AnalyzeResponse
+def test_every_response_field_is_declared_in_the_published_contract(client, seed_text):
+    """What a client reads is what the OpenAPI document says: an undeclared property fails here."""
+    import jsonschema_rs
 
-    body = client.post("/api/v1/analyze", json={"text": seed_text}).get_json()
-    AnalyzeResponse.model_validate(body)
+    doc = client.get("/api/v1/openapi.json").get_json()
+
+    def validator(model: str):
+        return jsonschema_rs.Draft202012Validator(
+            {"$ref": f"#/components/schemas/{model}", "components": doc["components"]})
+
+    quoted = 'The minister said: "These savage gunmen will be eliminated." Reuters reported it.'
+    for payload in ({"text": seed_text}, {"text": quoted}, {"blocks": [{"id": "a", "text": "Pu\u00adtin met Bokova."}]}):
+        body = client.post("/api/v1/analyze", json=payload).get_json()
+        errors = [str(e) for e in validator("AnalyzeResponse").iter_errors(body)]
+        assert not errors, errors[:3]
+    stats = client.post("/api/v1/analyze", json={"text": quoted}).get_json()["stats"]
+    assert {"author", "quoted", "author_loaded_level"} <= set(stats)  # what the extension's popup reads
+    card_id = next(m["card"] for m in client.post("/api/v1/analyze", json={"text": seed_text}).get_json()["mentions"]
+                   if m["card"])
+    for route, model in ((f"/api/v1/cards?id={card_id}", "CardsResponse"), ("/api/v1/cards/lookup?q=Palmyra", "LookupResponse"),
+                         ("/api/v1/health", "HealthResponse")):
+        body = client.get(route).get_json()
+        assert not [str(e) for e in validator(model).iter_errors(body)], route
+    undeclared = validator("AnalyzeResponse").iter_errors(
+        {**client.post("/api/v1/analyze", json={"text": quoted}).get_json(), "surprise": 1})
+    assert list(undeclared), "the published schema must refuse properties it does not declare"
 
 
 def test_cors_allows_extensions_and_localhost_only(client):

@@ -38,7 +38,7 @@ def test_fuzz_the_text_pipeline(analyzer, capsys):
     @example(blocks=[("0", "Vladimir Putin\x00 said"), ("\u202e", "\u202eUNESCO\u202c")])
     def run(blocks):
         runs[0] += 1
-        response = analyzer.analyze([Block(i, t) for i, t in blocks])
+        response = analyzer.analyze([Block(i, t) for i, t in blocks]).model_dump()
         check_marks({"blocks": [{"id": i, "text": t} for i, t in blocks]}, response)
 
     for_seconds(SECONDS, run)

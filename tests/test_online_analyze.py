@@ -63,7 +63,7 @@ def card_of(result: dict, text: str) -> dict | None:
 
 def test_seed_article_gets_wikipedia_cards_for_its_long_tail(kb_path, tmp_path, wiki, seed_blocks):
     analyzer = analyzer_for(copy_kb(kb_path, tmp_path), wiki.url, online="always")
-    result = analyzer.analyze(seed_blocks)
+    result = analyzer.analyze(seed_blocks).model_dump()
     assert result["pending"] == []
     for text, title in [("Irina Bokova", "Irina Bokova"), ("ISIS", "Islamic State"), ("Islamic State", "Islamic State"),
                         ("Daesh", "Islamic State"), ("Syriatel", "Syriatel"),
@@ -82,7 +82,7 @@ def test_a_slow_wikipedia_costs_at_most_the_deadline_and_the_cards_follow(kb_pat
     analyzer = analyzer_for(copy_kb(kb_path, tmp_path), wiki.url, wikipedia_timeout=3.0)
     wiki.delay = 0.8  # each call longer than the deadline, shorter than the call timeout
     started = time.perf_counter()
-    result = analyzer.analyze(seed_blocks)
+    result = analyzer.analyze(seed_blocks).model_dump()
     elapsed = time.perf_counter() - started
     assert elapsed < DEADLINE_MS / 1000 + 0.2, elapsed
     assert result["pending"], "late names must be listed as pending"
@@ -96,7 +96,60 @@ def test_a_slow_wikipedia_costs_at_most_the_deadline_and_the_cards_follow(kb_pat
             break
         assert time.monotonic() < until, "the background lookup never finished"
         time.sleep(0.1)
-    assert cards[pid]["title"] == "Irina Bokova" and cards[pid]["source"] == "wikipedia"
+    assert cards[pid].title == "Irina Bokova" and cards[pid].source == "wikipedia"
+
+
+def wait_for_card(analyzer: Analyzer, pid: str):
+    until = time.monotonic() + 10
+    while True:
+        cards, pending = analyzer.cards([pid])
+        if pid in cards or not pending:
+            return cards.get(pid)
+        assert time.monotonic() < until, "the background lookup never finished"
+        time.sleep(0.05)
+
+
+def test_a_late_card_is_served_by_any_worker_and_keeps_its_own_article(kb_path, tmp_path, wiki):
+    kb = copy_kb(kb_path, tmp_path)
+    worker = analyzer_for(kb, wiki.url, wikipedia_timeout=3.0)
+    other = analyzer_for(kb, closed_port_url())  # a second worker on the same store that never reaches Wikipedia
+    wiki.delay = 0.8
+    pids = {}
+    for context in ("of UNESCO", "a Bulgarian diplomat"):
+        result = worker.analyze([Block("p", f"Irina Bokova, {context}, spoke in Paris on Monday.")]).model_dump()
+        pids[context] = next(m["pending"] for m in result["mentions"] if m["text"] == "Irina Bokova")
+    assert len(set(pids.values())) == 2 and not any("Bokova" in pid for pid in pids.values())
+    for context, pid in pids.items():
+        card = wait_for_card(other, pid)
+        assert card is not None and card.title == "Irina Bokova" and card.source == "wikipedia"
+        assert card.in_article == [context]  # each article keeps what it said of her
+
+
+def test_one_analyzer_serves_many_threads_at_once(kb_path, tmp_path, wiki, seed_blocks):
+    """gthread workers share one Analyzer: distinct articles with online lookups, from 6 threads at once,
+    give exactly what each gives alone, and a caller editing its answer never edits the cache."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    articles = [[b] for b in seed_blocks] + [seed_blocks[i:i + 3] for i in range(0, len(seed_blocks), 3)]
+    (tmp_path / "alone").mkdir()
+    alone = analyzer_for(copy_kb(kb_path, tmp_path / "alone"), wiki.url, online="always", deadline_ms=10_000)
+    expected = [strip(alone.analyze(a).model_dump()) for a in articles]
+    shared = analyzer_for(copy_kb(kb_path, tmp_path), wiki.url, online="always", deadline_ms=10_000)
+    wiki.delay = 0.02
+    with ThreadPoolExecutor(6) as pool:
+        for _round in range(2):  # the second round is answered from the response cache
+            got = list(pool.map(lambda a: strip(shared.analyze(a).model_dump()), articles))
+            assert got == expected
+    hit = shared.analyze(articles[0])
+    hit.mentions.clear()
+    hit.stats.words = -1
+    again = shared.analyze(articles[0]).model_dump()
+    assert strip(again) == expected[0] and again["stats"]["cached"]
+
+
+def strip(result: dict) -> dict:
+    result["stats"].pop("elapsed_ms"), result["stats"].pop("cached")
+    return result
 
 
 @pytest.mark.parametrize("fault", ["unreachable", "error", "malformed"])
@@ -106,21 +159,21 @@ def test_a_failing_wikipedia_leaves_embedded_and_article_cards(kb_path, tmp_path
     analyzer = analyzer_for(copy_kb(kb_path, tmp_path), url)
     for attempt in range(3):
         started = time.perf_counter()
-        result = analyzer.analyze(seed_blocks[attempt:])  # new text each time: no response cache
+        result = analyzer.analyze(seed_blocks[attempt:]).model_dump()  # new text each time: no response cache
         assert time.perf_counter() - started < DEADLINE_MS / 1000 + 0.2
         assert card_of(result, "Damascus")["source"] == "embedded"
         assert card_of(result, "Irina Bokova")["source"] == "article"
     # The breaker is open now: no more calls, no waiting, nothing pending.
     wiki.seen = Seen()
-    result = analyzer.analyze(seed_blocks[4:])
+    result = analyzer.analyze(seed_blocks[4:]).model_dump()
     assert result["pending"] == [] and wiki.seen.requests == 0
 
 
 def test_what_was_fetched_is_served_from_the_store_when_wikipedia_is_gone(kb_path, tmp_path, wiki, seed_blocks):
     kb = copy_kb(kb_path, tmp_path)
-    first = analyzer_for(kb, wiki.url, online="always").analyze(seed_blocks)
+    first = analyzer_for(kb, wiki.url, online="always").analyze(seed_blocks).model_dump()
     offline = analyzer_for(kb, closed_port_url())  # a new process's view: empty memory, same file
-    second = offline.analyze(seed_blocks)
+    second = offline.analyze(seed_blocks).model_dump()
     online_cards = {i: c for i, c in first["cards"].items() if c["source"] == "wikipedia"}
     assert online_cards and all(second["cards"].get(i) == c for i, c in online_cards.items())
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from fuzz_harness import analyze_requests, article_text, block_texts, check_marks
 from reader_context.web import create_app
-from reader_context.web.models import AnalyzeResponse
+from reader_context.contract import AnalyzeResponse
 
 EXAMPLES = int(os.environ.get("READER_CONTEXT_PROPERTY_EXAMPLES", "150"))
 SETTINGS = hypothesis_settings(max_examples=EXAMPLES, deadline=None, database=None,
@@ -56,7 +56,7 @@ def test_every_mark_points_at_its_own_text(client, body):
 def test_the_same_request_gets_the_same_answer(client, analyzer, body, other):
     first = _post(client, body)
     _post(client, {"text": other})  # something else in between must leave no trace
-    analyzer._responses.clear()  # past the response cache: the analysis itself is run again
+    analyzer.responses.clear()  # past the response cache: the analysis itself is run again
     again = _post(client, body)
     assert _without_timing(again) == _without_timing(first)
 

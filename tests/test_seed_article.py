@@ -8,7 +8,7 @@ from reader_context.pipeline import Block
 @pytest.fixture(scope="module")
 def seed_result(analyzer, seed_text):
     blocks = [Block(f"p{i}", line) for i, line in enumerate(seed_text.splitlines()) if line.strip()]
-    return analyzer.analyze(blocks, features=("entities",))
+    return analyzer.analyze(blocks, features=("entities",)).model_dump()
 
 
 @pytest.mark.parametrize("title", ["Palmyra", "Syria", "Russia", "Vladimir Putin", "UNESCO", "Damascus", "Brussels"])

@@ -1,15 +1,35 @@
-"""reader-context: serve the API, analyse a file, manage the knowledge base, evaluate. No Flask needed
-except for `serve`."""
+"""reader-context: serve the API, analyse articles, manage the knowledge base, evaluate.
+
+Built on click (which Flask already brings); only `serve` imports Flask.
+"""
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import sys
 from pathlib import Path
 
+import click
+
+from . import __version__
 from .settings import get_settings
+
+ONLINE = click.Choice(["never", "auto", "always"])
+
+
+class _Group(click.Group):
+    """Errors a user can act on (a missing file, a bad lexicon, a locked knowledge base) are one line on
+    stderr and exit status 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # click's own: usage errors and exits say what they mean already
+        except (OSError, ValueError, RuntimeError) as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(2)
 
 
 def _analyzer():
@@ -18,161 +38,164 @@ def _analyzer():
     return Analyzer(get_settings())
 
 
-def cmd_serve(args) -> int:
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
+@click.version_option(__version__, "--version", prog_name="reader-context")
+@click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
+def main(verbose: bool) -> None:
+    """Context cards for the named things in a news article, and explanations of its loaded wording."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", help="Address to listen on.")
+@click.option("--port", default=5000, type=int, help="Port to listen on.")
+def serve(host: str, port: int) -> None:
+    """Run the API and the demo page (development server)."""
     from .web import create_app
 
     app = create_app()
-    print(f"Reader Context on http://{args.host}:{args.port}/ (API under /api/v1)", file=sys.stderr)
-    app.run(host=args.host, port=args.port, threaded=True)
-    return 0
+    click.echo(f"Reader Context on http://{host}:{port}/ (API under /api/v1)", err=True)
+    app.run(host=host, port=port, threaded=True)
 
 
-def cmd_analyze(args) -> int:
+@main.command()
+@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print exactly the /analyze response.")
+@click.option("--online", type=ONLINE, default=None,
+              help="Use Wikipedia: never, auto or always (default: READER_CONTEXT_ONLINE).")
+def analyze(file: str, as_json: bool, online: str | None) -> None:
+    """Analyse a text file (or - for standard input)."""
     from .pipeline import Block
 
-    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8", errors="replace")
+    text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8", errors="replace")
     settings = get_settings()
     if len(text) > settings.max_chars:
-        print(f"error: the text has {len(text)} characters; the limit is {settings.max_chars}", file=sys.stderr)
-        return 2
-    result = _analyzer().analyze([Block("0", text)], online=args.online)
-    if args.json:
-        json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
-        print()
-    else:
-        print(report(result))
-    return 0
+        raise ValueError(f"the text has {len(text)} characters; the limit is {settings.max_chars}")
+    result = _analyzer().analyze([Block("0", text)], online=online)
+    click.echo(result.model_dump_json(indent=2) if as_json else report(result))
 
 
-def report(result: dict) -> str:
+def report(result) -> str:
+    """The analysis as a person reads it: names with their cards, then the loaded terms."""
     lines = []
-    cards = result["cards"]
     uses: dict[str, list[str]] = {}
-    for m in result["mentions"]:
-        if m["card"]:
-            uses.setdefault(m["card"], []).append(m["text"])
+    for m in result.mentions:
+        if m.card:
+            uses.setdefault(m.card, []).append(m.text)
     lines.append(f"Names with cards ({len(uses)}):")
     for cid, texts in uses.items():
-        c = cards[cid]
-        names = ", ".join(dict.fromkeys(texts))
-        lines.append(f"  {names} -> {c['title']} [{c['source']}, {c['kind']}]: {c.get('description') or ''}")
-        if c.get("in_article"):
-            lines.append(f"      in this article: {'; '.join(c['in_article'])}")
-    unlinked = sorted({m["text"] for m in result["mentions"] if not m["card"]})
+        c = result.cards[cid]
+        lines.append(f"  {', '.join(dict.fromkeys(texts))} -> {c.title} [{c.source}, {c.kind}]: {c.description or ''}")
+        if c.in_article:
+            lines.append(f"      in this article: {'; '.join(c.in_article)}")
+    unlinked = sorted({m.text for m in result.mentions if not m.card})
     if unlinked:
         lines.append(f"Names without a card: {', '.join(unlinked)}")
-    lines.append(f"Loaded terms ({len(result['terms'])}):")
-    for t in result["terms"]:
+    lines.append(f"Loaded terms ({len(result.terms)}):")
+    for t in result.terms:
         who = ""
-        if t.get("attributed"):
-            who = f" (quoted{', ' + t['attributed']['speaker'] if t['attributed'].get('speaker') else ''})"
-        lines.append(f"  {t['text']!r} {t['category']} {t['severity']}{who}: {t['why']}")
-    s = result["stats"]
-    lines.append(f"{s['words']} words, {s.get('terms_per_1000_words', 0)} loaded terms per 1,000 words, {s['elapsed_ms']} ms")
+        if t.attributed:
+            who = f" ({'quoted' if t.attributed.quote else 'reported'}"
+            who += f", {t.attributed.speaker})" if t.attributed.speaker else ")"
+        lines.append(f"  {t.text!r} {t.category} {t.severity}{who}: {t.why}")
+    s = result.stats
+    lines.append(f"{s.words} words, {s.terms_per_1000_words} loaded terms per 1,000 words, {s.elapsed_ms} ms")
     return "\n".join(lines)
 
 
-def cmd_kb(args) -> int:
-    from .knowledge import KnowledgeStore, build_embedded, import_user_entries, open_knowledge
+@main.group()
+def kb() -> None:
+    """The knowledge base (READER_CONTEXT_KB_PATH)."""
+
+
+def _store():
+    from .knowledge import open_knowledge
+
+    return open_knowledge(get_settings().knowledge_path)
+
+
+@kb.command()
+def build() -> None:
+    """(Re)build the embedded entries; your own and Wikipedia's stay."""
+    from .knowledge import KnowledgeStore, build_embedded
+
+    store = KnowledgeStore(get_settings().knowledge_path)
+    store.create_schema()
+    rep = build_embedded(store, force=True)
+    click.echo(f"built {rep.entities} embedded entities, {rep.aliases} aliases in {rep.seconds:.1f} s -> {store.path}")
+
+
+@kb.command()
+def stats() -> None:
+    """Counts by source and kind, as JSON."""
+    click.echo(json.dumps(_store().stats(), indent=2, ensure_ascii=False))
+
+
+@kb.command()
+@click.argument("name")
+def lookup(name: str) -> None:
+    """The card the base gives a name, as JSON (exit 1 when none)."""
+    entity = _store().lookup(name)
+    if entity is None:
+        click.echo(f"no card for {name!r}", err=True)
+        sys.exit(1)
+    click.echo(entity.card().model_dump_json(indent=2))
+
+
+@kb.command(name="import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_(file: Path) -> None:
+    """Add your own entries, one JSON object a line: {title, description, summary, aliases, kind, url}."""
+    from .knowledge import import_user_entries
+
+    rep = import_user_entries(_store(), file)
+    for line, message in rep.errors:
+        click.echo(f"{file}:{line}: skipped: {message}", err=True)
+    click.echo(f"imported {rep.added} entries; skipped {len(rep.errors)} lines")
+    sys.exit(1 if rep.errors and not rep.added else 0)
+
+
+@kb.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def warm(file: Path) -> None:
+    """Fetch Wikipedia titles (one a line) into the base, politely; resumable."""
+    from .knowledge.warm import warm as warm_titles
+    from .knowledge.wikipedia import WikipediaSource
 
     settings = get_settings()
-    if args.kb_command == "build":
-        store = KnowledgeStore(settings.knowledge_path)
-        store.create_schema()
-        rep = build_embedded(store, force=True)
-        print(f"built {rep.entities} embedded entities, {rep.aliases} aliases in {rep.seconds:.1f} s -> {store.path}")
-        return 0
-    store = open_knowledge(settings.knowledge_path)
-    if args.kb_command == "stats":
-        print(json.dumps(store.stats(), indent=2, ensure_ascii=False))
-    elif args.kb_command == "lookup":
-        card = store.lookup(args.name)
-        if card is None:
-            print(f"no card for {args.name!r}", file=sys.stderr)
-            return 1
-        print(json.dumps(card.to_dict(), indent=2, ensure_ascii=False))
-    elif args.kb_command == "warm":
-        from .knowledge.online import warm
-        from .knowledge.wikipedia import WikipediaSource
-
-        titles = [t.strip() for t in Path(args.file).read_text(encoding="utf-8").splitlines() if t.strip()]
-        rep = warm(titles, store, WikipediaSource.from_settings(settings), settings,
-                   progress=lambda r: print(f"\rfetched {r.fetched}, no article {r.missing}", end="", file=sys.stderr))
-        print(f"\nasked {rep.asked}: fetched {rep.fetched}, no article {rep.missing}, already fresh {rep.skipped}"
-              + (f"; stopped: {rep.stopped}" if rep.stopped else ""))
-        return 1 if rep.stopped else 0
-    elif args.kb_command == "import":
-        rep = import_user_entries(store, Path(args.file))
-        for line, message in rep.errors:
-            print(f"{args.file}:{line}: skipped: {message}", file=sys.stderr)
-        print(f"imported {rep.added} entries; skipped {len(rep.errors)} lines")
-        return 1 if rep.errors and not rep.added else 0
-    return 0
+    titles = [t.strip() for t in file.read_text(encoding="utf-8").splitlines() if t.strip()]
+    rep = warm_titles(titles, _store(), WikipediaSource.from_settings(settings), settings,
+                      progress=lambda r: click.echo(f"\rfetched {r.fetched}, no article {r.missing}", nl=False, err=True))
+    click.echo(f"\nasked {rep.asked}: fetched {rep.fetched}, no article {rep.missing}, already fresh {rep.skipped}"
+               + (f"; stopped: {rep.stopped}" if rep.stopped else ""))
+    sys.exit(1 if rep.stopped else 0)
 
 
-def cmd_eval(args) -> int:
-    if args.eval_command == "entities":
-        from .evaluation.entities import evaluate_entities, format_entities_report
-
-        result = evaluate_entities([Path(p) for p in args.files], _analyzer())
-        print(format_entities_report(result))
-    else:
-        from .evaluation.terms import evaluate_terms, format_terms_report
-
-        analyzer = _analyzer()
-        analyzer.warm_up()
-        result = evaluate_terms(Path(args.directory), analyzer.nlp, analyzer.detector)
-        print(format_terms_report(result))
-    return 0
+@main.group(name="eval")
+def eval_() -> None:
+    """Measure quality on gold data."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="reader-context", description=__doc__)
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
-    sub = parser.add_subparsers(dest="command", required=True)
+@eval_.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def entities(files: tuple[Path, ...]) -> None:
+    """Entity linking on ELEVANT / entity-fishing JSON-lines gold sets."""
+    from .evaluation.entities import evaluate_entities, format_entities_report
 
-    p = sub.add_parser("serve", help="run the API and the demo page")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=5000)
-    p.set_defaults(func=cmd_serve)
-
-    p = sub.add_parser("analyze", help="analyse a text file (or - for standard input)")
-    p.add_argument("file")
-    p.add_argument("--json", action="store_true", help="print exactly the /analyze response")
-    p.add_argument("--online", choices=["never", "auto", "always"], default=None)
-    p.set_defaults(func=cmd_analyze)
-
-    p = sub.add_parser("kb", help="the knowledge base")
-    kb = p.add_subparsers(dest="kb_command", required=True)
-    kb.add_parser("build", help="(re)build the embedded entries")
-    kb.add_parser("stats", help="counts by source and kind")
-    q = kb.add_parser("lookup", help="the card for a name")
-    q.add_argument("name")
-    q = kb.add_parser("import", help="add your own entries from a JSON-lines file")
-    q.add_argument("file")
-    q = kb.add_parser("warm", help="fetch Wikipedia titles (one a line) into the knowledge base")
-    q.add_argument("file")
-    p.set_defaults(func=cmd_kb)
-
-    p = sub.add_parser("eval", help="measure quality on gold data")
-    ev = p.add_subparsers(dest="eval_command", required=True)
-    q = ev.add_parser("entities", help="entity linking on ELEVANT / entity-fishing JSON-lines gold sets")
-    q.add_argument("files", nargs="+")
-    q = ev.add_parser("terms", help="loaded terms on the PTC corpus directory")
-    q.add_argument("directory")
-    p.set_defaults(func=cmd_eval)
-    return parser
+    click.echo(format_entities_report(evaluate_entities(list(files), _analyzer())))
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        return args.func(args)
-    except (OSError, ValueError, RuntimeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+@eval_.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def terms(directory: Path) -> None:
+    """Loaded terms on the PTC corpus directory."""
+    from .evaluation.terms import evaluate_terms, format_terms_report
+
+    analyzer = _analyzer()
+    analyzer.warm_up()
+    click.echo(format_terms_report(evaluate_terms(directory, analyzer.nlp)))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -7,6 +7,12 @@ import threading
 import spacy
 from spacy.language import Language
 
+# Importing the components registers their factories, also where the package's entry points are not
+# installed (a source checkout on PYTHONPATH).
+from .entities import linker as _linker  # noqa: F401
+from .entities import mentions as _mentions  # noqa: F401
+from .language import terms as _terms  # noqa: F401
+
 _lock = threading.Lock()
 _loaded: dict[str, Language] = {}
 
@@ -19,7 +25,8 @@ def load_pipeline(name: str) -> Language:
     """Return the shared pipeline `name`, loading it once per process.
 
     Every pipe of the small English models is used: the tagger and lemmatizer by the loaded-term
-    matcher, the parser by in-article context and quote attribution, NER by entity spotting.
+    matcher, the parser by in-article context and quote attribution, NER by entity spotting. Reader
+    Context's own components are made from it with `nlp.create_pipe`, one set per Analyzer.
     """
     with _lock:
         nlp = _loaded.get(name)

@@ -397,7 +397,7 @@ def evaluate_entities(paths: Iterable[Path], analyzer) -> dict:
         counts: Counter = Counter()
         lists = _new_lists()
         for doc in docs:
-            response = analyzer.analyze([Block("0", doc.text)], features=("entities",), online="never")
+            response = analyzer.analyze([Block("0", doc.text)], features=("entities",), online="never").model_dump()
             score_document(doc, response, resolver, counts, lists)
         figures = _finish(counts, lists)
         figures.update(file=path.name, path=str(path), format=fmt, seconds=round(time.perf_counter() - started, 1))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, request
 from pydantic import ValidationError
 
 from .. import __version__
 from ..pipeline import Analyzer, Block
 from ..settings import Settings
 from .errors import ApiError
-from .models import AnalyzeRequest
+from ..contract import AnalyzeRequest, CardsResponse, HealthResponse, LookupResponse
 from .openapi import MAX_CARD_IDS, MAX_LOOKUP_CHARS, openapi_document
 
 api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
@@ -70,7 +70,12 @@ def analyze():
     settings = _settings()
     req, blocks = parse_analyze_request(settings)
     result = _analyzer().analyze(blocks, features=tuple(req.features), online=req.online or settings.online)
-    return jsonify(result)
+    return _json(result)
+
+
+def _json(model) -> Response:
+    # pydantic writes the JSON itself (in Rust): the response is exactly the declared model, fast.
+    return Response(model.model_dump_json(), mimetype="application/json")
 
 
 def _only_query(*names: str) -> None:
@@ -91,7 +96,7 @@ def cards():
     if len(ids) > MAX_CARD_IDS:
         raise ApiError(400, "invalid_request", f"at most {MAX_CARD_IDS} ids per request", field="id")
     found, pending = _analyzer().cards(ids)
-    return jsonify({"cards": found, "pending": pending})
+    return _json(CardsResponse(cards=found, pending=pending))
 
 
 @api.get("/cards/lookup")
@@ -101,24 +106,24 @@ def lookup():
     if not raw or len(raw) > MAX_LOOKUP_CHARS:
         raise ApiError(400, "invalid_request", f"give a name of 1 to {MAX_LOOKUP_CHARS} characters as ?q=...", field="q")
     q = raw.strip()
-    card = _analyzer().store.lookup(q) if q else None  # only spaces: no name, no card
-    return jsonify({"card": card.to_dict() if card else None})
+    card = _analyzer().lookup(q) if q else None  # only spaces: no name, no card
+    return _json(LookupResponse(card=card))
 
 
 @api.get("/health")
 def health():
     settings, analyzer = _settings(), _analyzer()
     stats = analyzer.store.stats()
-    return jsonify({
-        "status": "ok" if analyzer.ready else "loading",
-        "version": __version__,
-        "model": settings.spacy_model,
-        "knowledge": {"entities": stats["entities"], "sources": stats["sources"]},
-        "online": {"enabled": settings.online != "never",
-                   "reachable": analyzer.online.status()["reachable"] if analyzer.ready else None},
-    })
+    return _json(HealthResponse(
+        status="ok" if analyzer.ready else "loading",
+        version=__version__,
+        model=settings.spacy_model,
+        knowledge={"entities": stats["entities"], "sources": stats["sources"]},
+        online={"enabled": settings.online != "never",
+                "reachable": analyzer.online.status()["reachable"] if analyzer.ready else None},
+    ))
 
 
 @api.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document(_settings()))
+    return Response(json.dumps(openapi_document(_settings()), ensure_ascii=False), mimetype="application/json")

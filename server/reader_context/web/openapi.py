@@ -6,7 +6,7 @@ from pydantic.json_schema import models_json_schema
 
 from .. import __version__
 from ..settings import Settings
-from . import models as m
+from .. import contract as m
 
 _REF = "#/components/schemas/{model}"
 MAX_CARD_IDS = 200

@@ -1,0 +1,122 @@
+"""The knowledge base's aliases as a spaCy PhraseMatcher, kept as current as the base.
+
+A hash-based PhraseMatcher over every alias finds the names the base knows in one pass whatever their
+length, instead of trying every short span of every capitalised token. It is built once, extended with the
+aliases written since (Wikipedia cards, imports) and rebuilt only when the base's build stamp changes
+(a rebuild or an import that replaced rows).
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from ..knowledge.names import alias_key, is_acronym
+from .spans import NEVER_TAGS, capitalised, shouting
+
+# Characters the tokenizer sees differently in names that are the same name: curly and straight
+# apostrophes, dashes and hyphens. Accents are folded too, so "Sao Paulo" is found for "São Paulo".
+_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2014": "-"})
+_NOT_NAME_INSIDE = frozenset({",", ";", ":", '"', "\u201c", "\u201d"})
+_ADJECTIVE_TAGS = frozenset({"JJ", "JJR", "JJS"})
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def open_default_store(path: str):
+    """The knowledge base a spaCy user gets without a backend: `path`, or the one the settings name."""
+    from ..knowledge import open_knowledge
+    from ..settings import get_settings
+
+    return open_knowledge(Path(path) if path else get_settings().knowledge_path)
+
+
+class AliasIndex:
+    def __init__(self, nlp: Language, *, max_tokens: int = 8):
+        self._nlp = nlp
+        self.max_tokens = max_tokens
+        self.store = None
+        # Matching while another thread adds patterns is not safe in spaCy's matchers: one lock for both.
+        self._lock = threading.Lock()
+        self._reset()
+
+    def _reset(self) -> None:
+        self._matcher = PhraseMatcher(self._nlp.vocab, attr="LOWER")
+        self._stamp: str | None = None
+        self._rowid = 0
+        self._patterns: set[str] = set()
+        self.keys: frozenset[str] = frozenset()
+        self.weak: frozenset[str] = frozenset()
+
+    def use_store(self, store) -> None:
+        with self._lock:
+            self.store = store
+            self._reset()
+
+    def refresh(self) -> frozenset[str]:
+        """Bring the matcher up to date with the base; returns the alias keys it knows."""
+        stamp = self.store.build_stamp()
+        with self._lock:
+            if stamp != self._stamp:
+                self._reset()
+                self._stamp = stamp
+            added, rowid = self.store.aliases_since(self._rowid)
+            if added:
+                texts = {v for alias, _ in added for v in (alias, fold(alias)) if v not in self._patterns}
+                self._patterns |= texts
+                if texts:
+                    self._matcher.add("ALIAS", list(self._nlp.tokenizer.pipe(sorted(texts))))
+                self.keys = self.keys | {key for _, key in added}
+                self.weak = self.store.weak_keys()
+            self._rowid = rowid
+            return self.keys
+
+    def find(self, doc: Doc) -> list[Span]:
+        """The longest alias at each place a name can start, left to right, without overlaps."""
+        with self._lock:
+            matches = self._matcher(doc)
+            keys, weak = self.keys, self.weak
+        longest: dict[int, int] = {}
+        for _, start, end in matches:
+            if end - start <= self.max_tokens and end > longest.get(start, start) and self._could_be_a_name(
+                    doc, start, end, keys, weak):
+                longest[start] = end
+        spans, free_from = [], 0
+        for start in sorted(longest):
+            if start < free_from:
+                continue
+            span = Span(doc, start, longest[start])
+            first = span[0]
+            if len(span) == 1 and first.tag_ in _ADJECTIVE_TAGS:
+                continue
+            # A capitalised common word opening a sentence ("Now", "Apple pie") is not a name unless tagged one.
+            if span.start == span.sent.start and len(span) == 1 and first.pos_ != "PROPN" and not is_acronym(first.text):
+                continue
+            free_from = span.end
+            if is_acronym(span.text) and shouting(span):
+                continue
+            span._.found_by = "alias"
+            spans.append(span)
+        return spans
+
+    @staticmethod
+    def _could_be_a_name(doc: Doc, start: int, end: int, keys: frozenset[str], weak: frozenset[str]) -> bool:
+        first, last = doc[start], doc[end - 1]
+        if not capitalised(first) or first.tag_ in NEVER_TAGS:
+            return False
+        if not (capitalised(last) or last.like_num or last.text in (".", ")")):
+            return False
+        if any(t.is_space or t.text in _NOT_NAME_INSIDE for t in doc[start:end]):
+            return False
+        key = alias_key(doc[start:end].text)
+        # "Stock Exchange" in "Toronto Stock Exchange" and "Business" in "Vogue Business" are parts of a
+        # name, not the concepts "Stock exchange" and "Business".
+        return key in keys and key not in weak

@@ -1,0 +1,139 @@
+"""Article-level work over the mentions of every block: grouping them by entity, what the article says of
+each entity, and the card built from the article's own words for a name no knowledge source knows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from ..knowledge.entity import Card, Entity
+from ..knowledge.names import alias_key
+from .context import appositive_after, names_introduced, title_before
+
+KIND_OF_LABEL = {
+    "PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place",
+    "EVENT": "event", "WORK_OF_ART": "work", "PRODUCT": "other", "LAW": "work",
+}
+ARTICLE_SUMMARY_CHARS = 300
+
+
+@dataclass
+class Mention:
+    block: str
+    start: int  # code points into the block text the NLP read
+    end: int
+    text: str
+    label: str | None  # NER label, or None when only the alias matcher or the run finder found it
+    span: Span
+    found_by: str = "ner"  # "ner", "alias" (knowledge-base name) or "run" (proper nouns)
+
+
+def collect(docs: Iterable[tuple[str, Doc]], spans_key: str = "mentions") -> list[Mention]:
+    """The mentions the `reader_context_mentions` component left in each block's Doc."""
+    return [
+        Mention(block=block, start=s.start_char, end=s.end_char, text=s.text, label=s.label_ or None, span=s,
+                found_by=s._.found_by or "ner")
+        for block, doc in docs for s in doc.spans.get(spans_key, [])
+    ]
+
+
+@dataclass
+class Group:
+    """The mentions of one entity in one article."""
+
+    mentions: list[Mention]
+    names: list[str] = field(default_factory=list)  # distinct surface forms, longest first
+    label: str | None = None
+    contexts: list[str] = field(default_factory=list)
+    scored: list[Scored] = field(default_factory=list)
+    card_id: str | None = None
+    confidence: float = 0.0
+    ambiguous: bool = False  # a short name the article gives to more than one entity
+    lone_alias_word: bool = False  # every mention one capitalised word only the alias matcher found
+    chosen: Entity | None = None
+
+    @property
+    def name(self) -> str:
+        return self.names[0]
+
+
+def group_mentions(mentions: list[Mention], names_a_thing=lambda name: False) -> list[Group]:
+    """Group the mentions of one article by entity. `names_a_thing(name)` says a one-word name is
+    the title of something other than a person ("Palmyra"), so "Palmyra" is not short for a
+    "Palmyra Castle" that NER took for a person."""
+    by_key: dict[str, Group] = {}
+    for m in mentions:
+        by_key.setdefault(alias_key(m.text), Group(mentions=[])).mentions.append(m)
+
+    def merge(into: Group, other: Group) -> None:
+        if into is other:
+            return
+        into.mentions.extend(other.mentions)
+        for k, g in by_key.items():
+            if g is other:
+                by_key[k] = into
+
+    # One name alone after the full name ("Putin" after "Vladimir Putin", "Taylor" after "Taylor
+    # Swift") is that person. With two fuller names to choose from ("David Frost", "David Cameron")
+    # it is neither, and it is no other David either.
+    keys = list(by_key)
+    # "Donald J. Trump" and "Donald Trump": one person with and without the middle initial.
+    people = [k for k in keys if " " in k and any(m.label == "PERSON" for m in by_key[k].mentions)]
+    for k in people:
+        for other in people:
+            words, other_words = k.split(), other.split()
+            if k != other and words[0] == other_words[0] and words[-1] == other_words[-1]:
+                merge(by_key[k], by_key[other])
+    for short in keys:
+        if " " in short:
+            continue
+        group = by_key[short]
+        if not {m.label for m in group.mentions} <= {"PERSON", "ORG", None} or names_a_thing(group.mentions[0].text):
+            continue
+        fuller_keys = [k for k in keys if k.endswith(" " + short) or k.startswith(short + " ")]
+        # People first: "Taylor" after "Taylor Swift" is her, whatever stray "VMA Taylor" NER missed.
+        # Only people: "Palmyra" is not a short form of "Palmyra Castle".
+        fuller = {id(by_key[k]): by_key[k] for k in fuller_keys if any(m.label == "PERSON" for m in by_key[k].mentions)}
+        if len(fuller) == 1:
+            merge(next(iter(fuller.values())), group)
+        elif len(fuller) > 1:
+            group.ambiguous = True
+
+    # Names the article itself ties together ("ISIS – also known as Daesh").
+    for m in mentions:
+        for introduced in names_introduced(m.span):
+            other = by_key.get(alias_key(introduced))
+            if other is not None:
+                merge(by_key[alias_key(m.text)], other)
+
+    groups = list({id(g): g for g in by_key.values()}.values())
+    for g in groups:
+        g.mentions.sort(key=lambda m: (m.block, m.start))
+        # The fullest name first; between equals, the one the article uses most ("ISIS", not "Daesh").
+        uses = Counter(m.text for m in g.mentions)
+        g.names = sorted(uses, key=lambda n: (-len(n.split()), -uses[n], -len(n), n))
+        g.lone_alias_word = all(m.found_by == "alias" and len(m.span) == 1 for m in g.mentions)
+        labels = Counter(m.label for m in g.mentions if m.label)
+        g.label = labels.most_common(1)[0][0] if labels else None
+        for m in g.mentions:
+            for ctx in (title_before(m.span), appositive_after(m.span), *(f"also known as {n}" for n in names_introduced(m.span))):
+                if ctx and ctx not in g.contexts and alias_key(ctx) not in {alias_key(n) for n in g.names}:
+                    g.contexts.append(ctx)
+    return groups
+
+
+
+
+def article_card(group: Group) -> Card:
+    """A card from the article's own words, for a name no knowledge source knows."""
+    first = group.mentions[0].span.sent.text.strip()
+    if len(first) > ARTICLE_SUMMARY_CHARS:
+        first = first[:ARTICLE_SUMMARY_CHARS].rsplit(" ", 1)[0] + "\u2026"
+    return Card(
+        id=f"article:{group.name}", title=group.name, kind=KIND_OF_LABEL.get(group.label or "", "other"),
+        description="; ".join(group.contexts[:3]), summary=first, url=None, source="article",
+        attribution="From this article", in_article=list(group.contexts),
+    )

@@ -1,0 +1,200 @@
+"""`reader_context_mentions`: the names in a Doc that a reader may want a card for, in doc.spans["mentions"].
+
+Three finders, then one named filter that settles their overlaps (swappable through the config, like
+SpanRuler's): spaCy's NER; a PhraseMatcher over the knowledge base's aliases, which finds what the base knows
+whatever NER says (the small model calls "Palmyra Castle" a PERSON and never finds "Islamic State"); and a
+Matcher for runs of proper nouns both missed ("Fakhr-al-Din al-Maani Castle").
+
+Each span's label is its NER label ("" when only the base or the run finder found it) and `Span._.found_by`
+says which finder it came from ("ner", "alias", "run").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import registry
+
+from ..knowledge.names import alias_key
+from .aliases import AliasIndex, open_default_store
+from .spans import NEVER_TAGS, capitalised, inside_a_title, shouting
+from .vocabulary import vocabulary
+
+# NER labels a reader may want a card on. Dates, numbers, quantities and demonyms (NORP) never are.
+LINKABLE_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
+_GLUE = ("-", "\u2010", "'")
+
+if not Token.has_extension("rc_name_start"):
+    Token.set_extension("rc_name_start", getter=lambda t: _name_start(t))
+    Token.set_extension("rc_name_part", getter=lambda t: _name_part(t))
+
+Filter = Callable[[list[Span], list[Span], list[Span]], list[Span]]
+
+
+@Language.factory(
+    "reader_context_mentions",
+    default_config={"spans_key": "mentions", "knowledge": "", "max_alias_tokens": 8,
+                    "filter": {"@misc": "reader_context.choose_mentions.v1"}},
+    assigns=["doc.spans"],
+    requires=["token.tag", "token.pos", "doc.ents", "doc.sents"],
+)
+def make_mentions(nlp: Language, name: str, spans_key: str, knowledge: str, max_alias_tokens: int,
+                  filter: Filter) -> MentionFinder:
+    return MentionFinder(nlp, name, spans_key=spans_key, knowledge=knowledge, max_alias_tokens=max_alias_tokens,
+                         filter=filter)
+
+
+class MentionFinder:
+    """`knowledge` is the path of a knowledge-base file ("": the one the settings name, built on first use);
+    a backend that already holds an open store hands it over with `use_store`."""
+
+    def __init__(self, nlp: Language, name: str = "reader_context_mentions", *, spans_key: str = "mentions",
+                 knowledge: str = "", max_alias_tokens: int = 8, filter: Filter | None = None):
+        self.name = name
+        self.spans_key = spans_key
+        self.knowledge = knowledge
+        self.filter = filter or choose_mentions
+        self.aliases = AliasIndex(nlp, max_tokens=max_alias_tokens)
+        self._runs = Matcher(nlp.vocab)
+        self._runs.add("PROPER_RUN", [_run_pattern()], greedy="LONGEST")
+
+    def use_store(self, store) -> None:
+        self.aliases.use_store(store)
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    def match(self, doc: Doc) -> list[Span]:
+        if self.aliases.store is None:
+            self.aliases.use_store(open_default_store(self.knowledge))
+        keys = self.aliases.refresh()
+        return self.filter(self._ner(doc, keys), self.aliases.find(doc), self._proper_runs(doc))
+
+    def set_annotations(self, doc: Doc, spans: list[Span]) -> None:
+        doc.spans[self.spans_key] = sorted(spans, key=lambda s: (s.start, s.end))
+
+    @staticmethod
+    def _ner(doc: Doc, keys: frozenset[str]) -> list[Span]:
+        found = []
+        for ent in doc.ents:
+            if ent.label_ in LINKABLE_LABELS:
+                span = _trim(ent)
+                # In a sentence set in capitals NER takes "US" in "LET US FIND OUT" for a country; there only
+                # names the knowledge base knows, and that are not ordinary words, count.
+                if span is not None and (not shouting(span) or (
+                        span.text.lower() not in STOP_WORDS and alias_key(span.text) in keys)):
+                    found.append(span)
+            # A demonym ("Russian") gets its country's card when the base knows it, unless it opens a name.
+            elif (ent.label_ == "NORP" and len(ent) == 1 and alias_key(ent.text) in keys
+                  and not (ent.end < len(doc) and capitalised(doc[ent.end]) and doc[ent.end].tag_ in ("NNP", "NNPS"))):
+                found.append(Span(doc, ent.start, ent.end, label="NORP"))
+        for span in found:
+            span._.found_by = "ner"
+        return found
+
+    def _proper_runs(self, doc: Doc) -> list[Span]:
+        runs = []
+        for _, start, end in self._runs(doc):
+            span = doc[start:end]
+            if sum(1 for t in span if t.is_alpha) >= 2 and not shouting(span):
+                run = Span(doc, start, end)
+                run._.found_by = "run"
+                runs.append(run)
+        return runs
+
+
+def _name_start(token) -> bool:
+    return token.tag_ in ("NNP", "NNPS") and capitalised(token)
+
+
+def _name_part(token) -> bool:
+    """A token that may stand inside a name: a proper noun, a connector ("of", "al"), or a hyphen written
+    without spaces ("Fakhr-al-Din" is five tokens)."""
+    if _name_start(token) or token.lower_ in vocabulary().connectors:
+        return True
+    doc, i = token.doc, token.i
+    return token.text in _GLUE and i > 0 and not doc[i - 1].whitespace_ and not token.whitespace_
+
+
+def _run_pattern() -> list[dict]:
+    """Two or more proper nouns, with connectors and glued hyphens inside but never at either end."""
+    return [{"_": {"rc_name_start": True}}, {"_": {"rc_name_part": True}, "OP": "*"}, {"_": {"rc_name_start": True}}]
+
+
+def _trim(span: Span) -> Span | None:
+    """Drop leading determiners and lower-case words and trailing possessives from an NER span."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].tag_ in NEVER_TAGS or not capitalised(doc[start])) and not doc[start].like_num:
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
+        end -= 1
+    if start >= end:
+        return None
+    return Span(doc, start, end, label=span.label_)
+
+
+@registry.misc("reader_context.choose_mentions.v1")
+def make_choose_mentions() -> Filter:
+    return choose_mentions
+
+
+def choose_mentions(ner: list[Span], alias: list[Span], runs: list[Span]) -> list[Span]:
+    """Settle the overlaps of the three finders into non-overlapping mentions.
+
+    - NER wins, except where it fused two names the base knows ("UNESCO World Heritage Site").
+    - An alias longer than the NER spans it overlaps replaces them ("Fakhr-al-Din al-Maani Castle", not "Castle").
+    - A proper-noun run replaces the shorter names inside it ("Wales" in "Arriva Buses Wales"), unless it is
+      only those names and title words ("President Vladimir Putin", "Syria and Russia").
+    - Nothing inside the title of something else ("Houston" in a quoted 'Houston's Top Dentists').
+    """
+    chosen: list[Span] = []
+    for span in sorted(ner, key=lambda s: s.start):
+        inner = [a for a in alias if a.start >= span.start and a.end <= span.end]
+        exact = any(a.start == span.start and a.end == span.end for a in inner)
+        capitals = sum(1 for t in span if capitalised(t))
+        if not exact and len(inner) >= 2 and sum(len(a) for a in inner) >= capitals:
+            chosen.extend(_relabel(a, "", "alias") for a in inner)
+        else:
+            chosen.append(span)
+    taken = {i for s in chosen for i in range(s.start, s.end)}
+    for span in alias:
+        positions = set(range(span.start, span.end))
+        if not positions & taken:
+            chosen.append(span)
+            taken |= positions
+        elif positions <= taken:
+            continue
+        else:
+            overlapped = [s for s in chosen if s.start < span.end and span.start < s.end]
+            if all(len(s) < len(span) for s in overlapped):
+                for s in overlapped:
+                    chosen.remove(s)
+                chosen.append(_relabel(span, overlapped[0].label_ if len(overlapped) == 1 else "", "alias"))
+                taken = {i for s in chosen for i in range(s.start, s.end)}
+    title_words = vocabulary().title_words
+    for run in runs:
+        if any(s.start <= run.start and s.end >= run.end for s in chosen):
+            continue  # NER or an alias has this name already, whole
+        inside = [s for s in chosen if s.start >= run.start and s.end <= run.end and len(s) < len(run)]
+        if any(s.start < run.end and run.start < s.end and (s.start < run.start or s.end > run.end) for s in chosen):
+            continue
+        covered = {i for s in inside for i in range(s.start, s.end)}
+        rest = [t for t in run if t.i not in covered and capitalised(t) and t.lower_ not in title_words]
+        if inside and not rest:
+            continue
+        for s in inside:
+            chosen.remove(s)
+        chosen.append(run)
+    return [s for s in chosen if not inside_a_title(s)]
+
+
+def _relabel(span: Span, label: str, found_by: str) -> Span:
+    out = Span(span.doc, span.start, span.end, label=label)
+    out._.found_by = found_by
+    return out

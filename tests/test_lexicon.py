@@ -18,6 +18,7 @@ HEADER = {
     "reporting_verbs": ["say"],
 }
 GOOD = {
+    "id": "pejorative.vile",
     "term": "vile",
     "pos": ["ADJ"],
     "category": "pejorative",
@@ -140,12 +141,12 @@ def test_empty_alternatives(tmp_path):
 
 
 def test_duplicate_term(tmp_path):
-    second = {**GOOD, "why": "Another explanation of the same word."}
+    second = {**GOOD, "id": "pejorative.vile-again", "why": "Another explanation of the same word."}
     assert rejection(tmp_path, [GOOD, second]) == "entry 2 ('vile'): field 'term': duplicates entry 1"
 
 
 def test_repeated_why(tmp_path):
-    second = {**GOOD, "term": "heinous"}
+    second = {**GOOD, "id": "pejorative.heinous", "term": "heinous"}
     assert rejection(tmp_path, [GOOD, second]) == "entry 2 ('heinous'): field 'why': repeats the explanation of entry 1"
 
 
@@ -180,3 +181,48 @@ def test_unreadable_and_malformed_files(tmp_path):
     listed.write_text("- just a list\n", encoding="utf-8")
     with pytest.raises(LexiconError, match="must be a mapping"):
         load_lexicon(listed)
+
+
+# -- rule ids ---------------------------------------------------------------------------------------------
+
+SCARE_QUOTES = {"id": "doubt.scare-quotes", "category": "pejorative", "severity": 1,
+                "why": "Quotation marks cast doubt without an argument.", "alternatives": ["(omit the marks)"]}
+
+
+def test_shipped_rule_ids_are_unique_written_out_and_stable():
+    first, second = load_lexicon(), load_lexicon()
+    ids = [entry.id for entry in first.entries]
+    assert len(set(ids)) == len(ids) == len(first)
+    assert first.scare_quotes.id == "doubt.scare-quotes" and first.scare_quotes.id not in ids
+    assert ids == [entry.id for entry in second.entries]
+    by_term = {entry.term: entry.id for entry in first.entries}
+    assert by_term["savage"] == "pejorative.savage"
+    assert by_term["on <poss> last legs"] == "idiom.on-last-legs"
+    # Written in the file, not derived: the data a client stores survives a reload or a re-categorisation.
+    written = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    assert [entry["id"] for entry in written["entries"]] == ids
+
+
+def test_an_entry_needs_an_id(tmp_path):
+    entry = {key: value for key, value in GOOD.items() if key != "id"}
+    assert rejection(tmp_path, [entry]) == "entry 1 ('vile'): field 'id': is required"
+
+
+def test_rule_id_shape(tmp_path):
+    message = rejection(tmp_path, [{**GOOD, "id": "Pejorative.Vile"}])
+    assert message.startswith("entry 1 ('vile'): field 'id': must look like 'category.words-with-hyphens'")
+
+
+def test_duplicate_rule_id(tmp_path):
+    second = {**GOOD, "term": "heinous", "why": "A courtroom word used to pass sentence."}
+    message = rejection(tmp_path, [GOOD, second])
+    assert message == "entry 2 ('heinous'): field 'id': 'pejorative.vile' is already the id of entry 1"
+
+
+def test_scare_quotes_rule_has_its_own_id(tmp_path):
+    assert load_lexicon(write(tmp_path, [GOOD], scare_quotes=SCARE_QUOTES)).scare_quotes.id == "doubt.scare-quotes"
+    clash = {**GOOD, "id": "doubt.scare-quotes"}
+    message = rejection(tmp_path, [clash], scare_quotes=SCARE_QUOTES)
+    assert message == "entry 1 ('vile'): field 'id': 'doubt.scare-quotes' is already the id of scare_quotes"
+    nameless = {key: value for key, value in SCARE_QUOTES.items() if key != "id"}
+    assert "field 'scare_quotes.id': is required" in rejection(tmp_path, [GOOD], scare_quotes=nameless)

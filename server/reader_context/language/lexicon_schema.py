@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
 from .schema import Strict, fail
 
@@ -36,24 +36,24 @@ def _rule_id(value: str) -> str:
     return value
 
 
+# Before, not after, int coercion: "severity: yes" must be refused, not read as 1.
+Severity = Annotated[int, BeforeValidator(_severity_1_to_3)]
+RuleId = Annotated[str, AfterValidator(_rule_id)]
+
+
 class Entry(Strict):
-    id: str
+    id: RuleId
     term: str
     forms: tuple[str, ...] = ()
     pos: tuple[str, ...] = ()
     category: str
-    severity: int
+    severity: Severity
     why: str
     alternatives: tuple[str, ...]
     note: str | None = None
     # Lowercase single words which, right before or after a match, make it literal ("tax regime", "cult classic").
     except_before: tuple[str, ...] = ()
     except_after: tuple[str, ...] = ()
-
-    @field_validator("id")
-    @classmethod
-    def _id(cls, value: str) -> str:
-        return _rule_id(value)
 
     @field_validator("term")
     @classmethod
@@ -91,11 +91,6 @@ class Entry(Strict):
         if unknown:
             raise fail("pos", f"unknown POS tag {unknown[0]!r}; use one of {', '.join(sorted(POS_TAGS))}")
         return value
-
-    @field_validator("severity", mode="before")
-    @classmethod
-    def _severity(cls, value: Any) -> int:
-        return _severity_1_to_3(value)
 
     @field_validator("why")
     @classmethod
@@ -135,22 +130,12 @@ class Pair(Strict):
 
 
 class ScareQuotes(Strict):
-    id: str
+    id: RuleId
     category: str
-    severity: int
+    severity: Severity
     why: str
     alternatives: tuple[str, ...]
     max_words: int = Field(3, ge=1, le=5)
-
-    @field_validator("id")
-    @classmethod
-    def _id(cls, value: str) -> str:
-        return _rule_id(value)
-
-    @field_validator("severity", mode="before")
-    @classmethod
-    def _severity(cls, value: Any) -> int:
-        return _severity_1_to_3(value)
 
 
 class Header(Strict):

@@ -6,9 +6,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import spacy
 import yaml
 
-from reader_context.language import LexiconError, load_lexicon
+from reader_context.language import GrammarError, LexiconError, LoadedTerms, load_grammar, load_lexicon
+from reader_context.language import grammar as grammar_module
 from reader_context.language.lexicon import DEFAULT_PATH
 
 HEADER = {
@@ -226,3 +228,42 @@ def test_scare_quotes_rule_has_its_own_id(tmp_path):
     assert message == "entry 1 ('vile'): field 'id': 'doubt.scare-quotes' is already the id of scare_quotes"
     nameless = {key: value for key, value in SCARE_QUOTES.items() if key != "id"}
     assert "field 'scare_quotes.id': is required" in rejection(tmp_path, [GOOD], scare_quotes=nameless)
+
+
+# -- the grammar word lists (data/grammar.yaml) -----------------------------------------------------------
+
+
+def grammar_rejection(tmp_path: Path, **changes) -> str:
+    data = {**yaml.safe_load(grammar_module.DEFAULT_PATH.read_text(encoding="utf-8")), **changes}
+    data = {key: value for key, value in data.items() if value is not None}
+    path = tmp_path / "grammar.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(GrammarError) as caught:
+        load_grammar(path)
+    return str(caught.value)
+
+
+def test_shipped_grammar_is_loaded_once():
+    grammar = load_grammar()
+    assert grammar is load_grammar()
+    assert "so" in grammar.degree_words and "their" in grammar.possessives and "PERSON" in grammar.speaker_entity_types
+
+
+def test_malformed_grammar_is_refused_naming_the_field(tmp_path):
+    assert grammar_rejection(tmp_path, degree_words=["very", "Truly"]).endswith(
+        "field 'degree_words': 'Truly' must be one lowercase word")
+    assert grammar_rejection(tmp_path, first_person=None).endswith("field 'first_person': is required")
+    assert grammar_rejection(tmp_path, possessives="their").endswith("field 'possessives': must be a non-empty list")
+    assert grammar_rejection(tmp_path, labelling_verbs=["call", "call"]).endswith(
+        "field 'labelling_verbs': lists an item twice")
+    assert grammar_rejection(tmp_path, name_entity_types=["org"]).endswith(
+        "field 'name_entity_types': 'org' must be an uppercase entity type such as PERSON")
+    assert "field 'surprise': unknown field" in grammar_rejection(tmp_path, surprise=["x"])
+
+
+def test_grammar_label_categories_must_be_lexicon_categories(tmp_path):
+    data = {**yaml.safe_load(grammar_module.DEFAULT_PATH.read_text(encoding="utf-8")), "label_categories": ["slur"]}
+    path = tmp_path / "grammar.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(GrammarError, match="field 'label_categories': 'slur' is not a lexicon category"):
+        LoadedTerms(spacy.blank("en"), grammar=str(path))

@@ -6,9 +6,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import spacy
 import yaml
 
-from reader_context.language import LexiconError, load_lexicon
+from reader_context.language import GrammarError, LexiconError, LoadedTerms, load_grammar, load_lexicon
+from reader_context.language import grammar as grammar_module
 from reader_context.language.lexicon import DEFAULT_PATH
 
 HEADER = {
@@ -18,6 +20,7 @@ HEADER = {
     "reporting_verbs": ["say"],
 }
 GOOD = {
+    "id": "pejorative.vile",
     "term": "vile",
     "pos": ["ADJ"],
     "category": "pejorative",
@@ -140,12 +143,12 @@ def test_empty_alternatives(tmp_path):
 
 
 def test_duplicate_term(tmp_path):
-    second = {**GOOD, "why": "Another explanation of the same word."}
+    second = {**GOOD, "id": "pejorative.vile-again", "why": "Another explanation of the same word."}
     assert rejection(tmp_path, [GOOD, second]) == "entry 2 ('vile'): field 'term': duplicates entry 1"
 
 
 def test_repeated_why(tmp_path):
-    second = {**GOOD, "term": "heinous"}
+    second = {**GOOD, "id": "pejorative.heinous", "term": "heinous"}
     assert rejection(tmp_path, [GOOD, second]) == "entry 2 ('heinous'): field 'why': repeats the explanation of entry 1"
 
 
@@ -180,3 +183,87 @@ def test_unreadable_and_malformed_files(tmp_path):
     listed.write_text("- just a list\n", encoding="utf-8")
     with pytest.raises(LexiconError, match="must be a mapping"):
         load_lexicon(listed)
+
+
+# -- rule ids ---------------------------------------------------------------------------------------------
+
+SCARE_QUOTES = {"id": "doubt.scare-quotes", "category": "pejorative", "severity": 1,
+                "why": "Quotation marks cast doubt without an argument.", "alternatives": ["(omit the marks)"]}
+
+
+def test_shipped_rule_ids_are_unique_written_out_and_stable():
+    first, second = load_lexicon(), load_lexicon()
+    ids = [entry.id for entry in first.entries]
+    assert len(set(ids)) == len(ids) == len(first)
+    assert first.scare_quotes.id == "doubt.scare-quotes" and first.scare_quotes.id not in ids
+    assert ids == [entry.id for entry in second.entries]
+    by_term = {entry.term: entry.id for entry in first.entries}
+    assert by_term["savage"] == "pejorative.savage"
+    assert by_term["on <poss> last legs"] == "idiom.on-last-legs"
+    # Written in the file, not derived: the data a client stores survives a reload or a re-categorisation.
+    written = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    assert [entry["id"] for entry in written["entries"]] == ids
+
+
+def test_an_entry_needs_an_id(tmp_path):
+    entry = {key: value for key, value in GOOD.items() if key != "id"}
+    assert rejection(tmp_path, [entry]) == "entry 1 ('vile'): field 'id': is required"
+
+
+def test_rule_id_shape(tmp_path):
+    message = rejection(tmp_path, [{**GOOD, "id": "Pejorative.Vile"}])
+    assert message.startswith("entry 1 ('vile'): field 'id': must look like 'category.words-with-hyphens'")
+
+
+def test_duplicate_rule_id(tmp_path):
+    second = {**GOOD, "term": "heinous", "why": "A courtroom word used to pass sentence."}
+    message = rejection(tmp_path, [GOOD, second])
+    assert message == "entry 2 ('heinous'): field 'id': 'pejorative.vile' is already the id of entry 1"
+
+
+def test_scare_quotes_rule_has_its_own_id(tmp_path):
+    assert load_lexicon(write(tmp_path, [GOOD], scare_quotes=SCARE_QUOTES)).scare_quotes.id == "doubt.scare-quotes"
+    clash = {**GOOD, "id": "doubt.scare-quotes"}
+    message = rejection(tmp_path, [clash], scare_quotes=SCARE_QUOTES)
+    assert message == "entry 1 ('vile'): field 'id': 'doubt.scare-quotes' is already the id of scare_quotes"
+    nameless = {key: value for key, value in SCARE_QUOTES.items() if key != "id"}
+    assert "field 'scare_quotes.id': is required" in rejection(tmp_path, [GOOD], scare_quotes=nameless)
+
+
+# -- the grammar word lists (data/grammar.yaml) -----------------------------------------------------------
+
+
+def grammar_rejection(tmp_path: Path, **changes) -> str:
+    data = {**yaml.safe_load(grammar_module.DEFAULT_PATH.read_text(encoding="utf-8")), **changes}
+    data = {key: value for key, value in data.items() if value is not None}
+    path = tmp_path / "grammar.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(GrammarError) as caught:
+        load_grammar(path)
+    return str(caught.value)
+
+
+def test_shipped_grammar_is_loaded_once():
+    grammar = load_grammar()
+    assert grammar is load_grammar()
+    assert "so" in grammar.degree_words and "their" in grammar.possessives and "PERSON" in grammar.speaker_entity_types
+
+
+def test_malformed_grammar_is_refused_naming_the_field(tmp_path):
+    assert grammar_rejection(tmp_path, degree_words=["very", "Truly"]).endswith(
+        "field 'degree_words': 'Truly' must be one lowercase word")
+    assert grammar_rejection(tmp_path, first_person=None).endswith("field 'first_person': is required")
+    assert grammar_rejection(tmp_path, possessives="their").endswith("field 'possessives': must be a non-empty list")
+    assert grammar_rejection(tmp_path, labelling_verbs=["call", "call"]).endswith(
+        "field 'labelling_verbs': lists an item twice")
+    assert grammar_rejection(tmp_path, name_entity_types=["org"]).endswith(
+        "field 'name_entity_types': 'org' must be an uppercase entity type such as PERSON")
+    assert "field 'surprise': unknown field" in grammar_rejection(tmp_path, surprise=["x"])
+
+
+def test_grammar_label_categories_must_be_lexicon_categories(tmp_path):
+    data = {**yaml.safe_load(grammar_module.DEFAULT_PATH.read_text(encoding="utf-8")), "label_categories": ["slur"]}
+    path = tmp_path / "grammar.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(GrammarError, match="field 'label_categories': 'slur' is not a lexicon category"):
+        LoadedTerms(spacy.blank("en"), grammar=str(path))

@@ -5,18 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import spacy
 from conftest import require_shared
 
-from reader_context.language import framing_profile
+from reader_context.language import framing_profile, term_records
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "palmyra-article.txt"
 
 
 @pytest.fixture(scope="module")
-def find(nlp, detector):
+def find(settings):
+    # The component as a spaCy user (and the backend) adds it: one more pipe after the model's own.
+    nlp = spacy.load(settings.spacy_model)
+    nlp.add_pipe("reader_context_terms")
+
     def run(text: str) -> list[dict]:
         doc = nlp(text)
-        terms = detector.find(doc)
+        terms = term_records(doc)
         for term in terms:
             assert doc.text[term["start"] : term["end"]] == term["text"]
         return terms
@@ -89,7 +94,7 @@ def test_seed_terms_carry_explanations(seed_terms):
         assert term["why"].endswith(".") and term["alternatives"]
         assert 1 <= term["severity"] <= 3
     assert set(seed_terms[0]) >= {"start", "end", "text", "lemma", "category", "severity", "why", "alternatives",
-                                  "note", "attributed"}
+                                  "note", "attributed", "rule"}
 
 
 def test_seed_profile_says_the_authors_own_wording_is_loaded(seed_terms):
@@ -250,10 +255,8 @@ def test_reported_speech_governed_by_a_reporting_verb(find):
         "quote": False,
         "speaker": "Ahmed Hassan",
     }
-    assert one(find("Officials called the protesters thugs."), "thugs")["attributed"] == {
-        "quote": False,
-        "speaker": None,
-    }
+    # Without a named speaker, reported speech says nothing a reader can weigh: it stays the outlet's voice.
+    assert one(find("Officials called the protesters thugs."), "thugs")["attributed"] is None
 
 
 def test_first_person_opinion_is_the_authors_voice(find):
@@ -278,7 +281,9 @@ def test_unbalanced_quote_opening_a_block_continues_to_its_end(find):
 
 def test_scare_quotes_in_the_authors_voice(find):
     terms = find('The "peace" plan was signed. He said the "reform" failed.')
-    assert [(t["text"], t["category"], t["attributed"]) for t in terms] == [('"peace"', "doubt", None)]
+    assert [(t["text"], t["category"], t["attributed"], t["rule"]) for t in terms] == [
+        ('"peace"', "doubt", None, "doubt.scare-quotes")
+    ]
 
 
 # -- framing profile ------------------------------------------------------------------------------------

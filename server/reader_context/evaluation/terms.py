@@ -24,7 +24,8 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from ..language import TermDetector
+from ..language import LoadedTerms, term_records
+from ..language.terms import NAME as TERMS_COMPONENT
 
 GOLD_TECHNIQUES = frozenset({"Loaded_Language", "Name_Calling,Labeling"})
 VADER_THRESHOLD = 2.0
@@ -61,8 +62,9 @@ def merge_spans(spans: list[Span]) -> list[Span]:
     return [(start, end) for start, end in merged]
 
 
-def detect_article(text: str, nlp: Language, detector: TermDetector) -> list[dict]:
-    """Terms of one article with offsets into the article text.
+def detect_article(text: str, nlp: Language, terms: LoadedTerms) -> list[dict]:
+    """Terms of one article with offsets into the article text, from the `reader_context_terms` component `terms`
+    (run after `nlp` when it is not one of its pipes).
 
     PTC articles are one sentence a line, so each line is a block: the same unit the extension sends, and
     the offsets map back by adding the line's start.
@@ -73,11 +75,12 @@ def detect_article(text: str, nlp: Language, detector: TermDetector) -> list[dic
         if line.strip():
             lines.append((offset, line))
         offset += len(line) + 1
-    terms = []
+    in_pipeline = any(component is terms for _, component in nlp.pipeline)
+    found = []
     for (start, line), doc in zip(lines, nlp.pipe(line for _, line in lines)):
-        for term in detector.find(doc):
-            terms.append({**term, "start": term["start"] + start, "end": term["end"] + start})
-    return terms
+        for term in term_records(doc if in_pipeline else terms(doc), terms.spans_key):
+            found.append({**term, "start": term["start"] + start, "end": term["end"] + start})
+    return found
 
 
 def vader_spans(text: str, valences: dict[str, float]) -> list[Span]:
@@ -134,7 +137,7 @@ class _Score:
         }
 
 
-def _score_split(directory: Path, ids: list[str], gold: dict[str, list[Span]], nlp, detector, valences) -> dict:
+def _score_split(directory: Path, ids: list[str], gold: dict[str, list[Span]], nlp, component, valences) -> dict:
     ours, vader = _Score(), _Score()
     categories: dict[str, list[float]] = defaultdict(list)
     author_rates: list[float] = []
@@ -142,7 +145,7 @@ def _score_split(directory: Path, ids: list[str], gold: dict[str, list[Span]], n
     for article_id in ids:
         text = (directory / "articles" / f"article{article_id}.txt").read_text(encoding="utf-8")
         article_gold = gold.get(article_id, [])
-        terms = detect_article(text, nlp, detector)
+        terms = detect_article(text, nlp, component)
         credits = ours.add([(t["start"], t["end"]) for t in terms], article_gold)
         for term, credit in zip(terms, credits):
             categories[term["category"]].append(credit)
@@ -169,14 +172,17 @@ def _score_split(directory: Path, ids: list[str], gold: dict[str, list[Span]], n
 
 
 def evaluate_terms(
-    directory: Path, nlp: Language, detector: TermDetector, *, article_ids: set[str] | None = None
+    directory: Path, nlp: Language, terms: LoadedTerms | None = None, *, article_ids: set[str] | None = None
 ) -> dict:
-    """Score the detector and the VADER baseline on the PTC folder `directory`.
+    """Score the `reader_context_terms` component and the VADER baseline on the PTC folder `directory`.
+
+    `terms` is the component; without it, `nlp` must have one among its pipes.
 
     With `article_ids`, only those articles are scored (one split named "selected"); otherwise the tuning
     ("dev") and held-out parts are scored separately.
     """
     directory = Path(directory)
+    component = terms if terms is not None else nlp.get_pipe(TERMS_COMPONENT)
     started = time.perf_counter()
     gold = read_gold(directory)
     available = sorted(p.stem.removeprefix("article") for p in (directory / "articles").glob("article*.txt"))
@@ -193,8 +199,8 @@ def evaluate_terms(
     result = {
         "directory": str(directory),
         "gold_techniques": sorted(GOLD_TECHNIQUES),
-        "lexicon_entries": len(detector.lexicon),
-        "splits": {name: _score_split(directory, ids, gold, nlp, detector, valences) for name, ids in splits.items()},
+        "lexicon_entries": len(component.lexicon),
+        "splits": {name: _score_split(directory, ids, gold, nlp, component, valences) for name, ids in splits.items()},
     }
     result["elapsed_s"] = round(time.perf_counter() - started, 1)
     return result

@@ -1,7 +1,26 @@
-"""Loaded language: a curated lexicon, a detector with context rules and attribution, and a framing profile."""
+"""Loaded language: a curated lexicon, the spaCy component `reader_context_terms` and a framing profile.
 
-from .detector import TermDetector
+Importing this package registers the component's factory with spaCy.
+"""
+
+from .grammar import Grammar, GrammarError, load_grammar
 from .lexicon import Entry, Lexicon, LexiconError, load_lexicon
 from .profile import framing_profile
+from .records import SPANS_KEY, term_records
+from .terms import LoadedTerms, TermDetector, make_loaded_terms
 
-__all__ = ["Entry", "Lexicon", "LexiconError", "TermDetector", "framing_profile", "load_lexicon"]
+__all__ = [
+    "SPANS_KEY",
+    "Entry",
+    "Grammar",
+    "GrammarError",
+    "Lexicon",
+    "LexiconError",
+    "LoadedTerms",
+    "TermDetector",
+    "framing_profile",
+    "load_grammar",
+    "load_lexicon",
+    "make_loaded_terms",
+    "term_records",
+]

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from .grammar import Grammar
+
 _DOUBLE_OPEN = "“«"
 _DOUBLE_CLOSE = "”»"
 _SINGLE_OPEN = "‘‹"
@@ -19,11 +21,6 @@ _SINGLE_CLOSE = "’›"
 # Characters after which a straight quote mark starts a quotation rather than ends one.
 _OPENING_CONTEXT = " \t\n([{—–-/:;“‘\"'«"
 
-# Entity types whose text is a name a reader can put a face or an institution to.
-_SPEAKER_ENTITY_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
-_FIRST_PERSON = frozenset({"i", "we", "me", "us"})
-# Verbs whose object complement is the subject's label for someone: "officials called them terrorists".
-_LABELLING_VERBS = frozenset({"call", "brand", "label", "dub", "term", "describe", "denounce", "condemn"})
 
 
 @dataclass(frozen=True)
@@ -107,10 +104,14 @@ def _inside(quotes: list[Quote], start: int, end: int) -> Quote | None:
 
 
 class Attribution:
-    """Decides whether wording at a span is attributed to someone, and to whom."""
+    """Decides whether wording at a span is attributed to someone, and to whom.
 
-    def __init__(self, reporting_verbs: frozenset[str]):
+    The answer has one shape: None in the outlet's own voice, else ``{"quote": bool, "speaker": str | None}``.
+    """
+
+    def __init__(self, reporting_verbs: frozenset[str], grammar: Grammar):
         self._reporting_verbs = reporting_verbs
+        self._grammar = grammar
 
     def attribute(self, span: Span, quotes: list[Quote]) -> dict | None:
         quote = _inside(quotes, span.start_char, span.end_char)
@@ -124,8 +125,8 @@ class Attribution:
             return None
         if verb.lower_ == "according":
             target = next((t for t in verb.subtree if t.dep_ == "pobj"), None)
-            return _name(target) if target is not None else None
-        return _name(_subject(verb))
+            return self._name(target) if target is not None else None
+        return self._name(_subject(verb))
 
     def has_speaker_verb(self, doc: Doc, quote: Quote, quotes: list[Quote]) -> bool:
         return self._quote_verb(doc, quote, quotes) is not None
@@ -157,23 +158,44 @@ class Attribution:
 
     def _reported(self, span: Span) -> dict | None:
         """Reported speech: the span sits in a clause that a reporting verb governs ("officials said the ...")."""
+        labelling = self._grammar.labelling_verbs
         child = span.root
         while child.head.i != child.i:
             head = child.head
             lemma = head.lemma_.lower()
             governed = (
                 (child.dep_ in ("ccomp", "parataxis") and lemma in self._reporting_verbs)
-                or (child.dep_ == "oprd" and lemma in _LABELLING_VERBS)
-                or (child.dep_ == "pobj" and head.lower_ == "as" and head.head.lemma_.lower() in _LABELLING_VERBS)
+                or (child.dep_ == "oprd" and lemma in labelling)
+                or (child.dep_ == "pobj" and head.lower_ == "as" and head.head.lemma_.lower() in labelling)
             )
             if governed:
                 verb = head.head if head.lower_ == "as" else head
                 subject = _subject(verb)
-                # "I think these are ..." is the author speaking in the first person, not someone quoted.
-                if subject is not None and subject.lower_ in _FIRST_PERSON:
+                # "I think these are ..." is the author speaking in the first person, not someone quoted; and
+                # "officials said ..." without a name gives the reader nothing to weigh: both are the outlet's voice.
+                if subject is None or subject.lower_ in self._grammar.first_person:
                     return None
-                return {"quote": False, "speaker": _name(subject)}
+                speaker = self._name(subject)
+                return {"quote": False, "speaker": speaker} if speaker else None
             child = head
+        return None
+
+    def _name(self, token: Token | None) -> str | None:
+        """The speaker as the sentence names them, or None for pronouns and nameless nouns ("a spokesman")."""
+        if token is None or token.pos_ == "PRON":
+            return None
+        speakers = self._grammar.speaker_entity_types
+        if token.ent_type_ in speakers:
+            for ent in token.doc.ents:
+                if ent.start <= token.i < ent.end:
+                    # NER often takes the article into the name ("The Liberation Army"); the speaker is the name.
+                    return ent[1:].text if ent[0].lower_ == "the" and len(ent) > 1 else ent.text
+        start = token.left_edge.i
+        while start < token.i and token.doc[start].dep_ in ("det", "poss", "case", "punct", "predet"):
+            start += 1
+        phrase = token.doc[start : token.i + 1]
+        if any(t.pos_ == "PROPN" or t.ent_type_ in speakers for t in phrase):
+            return phrase.text
         return None
 
 
@@ -186,22 +208,4 @@ def _subject(verb: Token) -> Token | None:
         if verb.dep_ == "relcl":
             return verb.head
         return _subject(verb.head)
-    return None
-
-
-def _name(token: Token | None) -> str | None:
-    """The speaker as the sentence names them, or None for pronouns and nameless nouns ("a spokesman")."""
-    if token is None or token.pos_ == "PRON":
-        return None
-    if token.ent_type_ in _SPEAKER_ENTITY_TYPES:
-        for ent in token.doc.ents:
-            if ent.start <= token.i < ent.end:
-                # NER often takes the article into the name ("The Liberation Army"); the speaker is the name.
-                return ent[1:].text if ent[0].lower_ == "the" and len(ent) > 1 else ent.text
-    start = token.left_edge.i
-    while start < token.i and token.doc[start].dep_ in ("det", "poss", "case", "punct", "predet"):
-        start += 1
-    phrase = token.doc[start : token.i + 1]
-    if any(t.pos_ == "PROPN" or t.ent_type_ in _SPEAKER_ENTITY_TYPES for t in phrase):
-        return phrase.text
     return None

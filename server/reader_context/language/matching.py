@@ -1,0 +1,229 @@
+"""Lexicon matches in a doc, filtered by context rules and widened to the unit a reader should see.
+
+All terms are compiled into spaCy matchers once (two hash-based PhraseMatchers, over lowercase surface forms and
+over lemmas, and a token Matcher for the few terms with placeholders), so a doc only pays for three matcher passes
+plus a few checks per hit. Nothing here changes after construction, so one instance serves every thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from .grammar import Grammar
+from .lexicon import PLACEHOLDERS, Entry, Lexicon
+
+# A <gap> stands for a short object between a verb and its particle ("wipe them out", "wipe the town out").
+GAP_TOKENS = 3
+
+Candidate = tuple[Span, Entry]
+Tagging = Callable[[Iterable[Doc]], Iterable[Doc]]
+
+
+class TermMatcher:
+    """Accepted, widened lexicon matches of one doc, overlaps not yet resolved."""
+
+    def __init__(self, lexicon: Lexicon, grammar: Grammar, nlp: Language, tag: Tagging):
+        """`tag` runs whatever assigns POS and lemmas (tagger, lemmatizer) over docs: multi-word terms are
+        matched on the lemmas the pipeline itself would give them."""
+        self.lexicon = lexicon
+        self.grammar = grammar
+        # Plain words and phrases go to hash-based PhraseMatchers, whose cost does not grow with the size of the
+        # lexicon; only the few terms with placeholders need the token-pattern Matcher.
+        self._surface = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._lemmas = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self._patterns = Matcher(nlp.vocab, validate=True)
+        self._entries: dict[int, Entry] = {}
+        lemmas = self._term_lemmas(nlp, tag)
+        for entry in lexicon.entries:
+            key = f"reader_context_terms:{entry.id}"
+            self._entries[nlp.vocab.strings.add(key)] = entry
+            surfaces = [nlp.make_doc(form) for form in entry.forms]
+            if any(word in PLACEHOLDERS for word in entry.term.split(" ")):
+                self._patterns.add(key, [self._pattern(nlp, entry.term, lemmas[entry.term])], greedy="LONGEST")
+            else:
+                surface = nlp.make_doc(entry.term)
+                self._lemmas.add(key, _lemma_docs(nlp, surface, lemmas[entry.term]))
+                surfaces.append(surface)
+            if surfaces:
+                self._surface.add(key, surfaces)
+
+    def _term_lemmas(self, nlp: Language, tag: Tagging) -> dict[str, list[str]]:
+        """Lemmas of every term, placeholders left out, so "on its last legs" also matches "on its last leg".
+
+        Single-token terms are written as lemmas already; phrases get theirs from the tagger and lemmatizer.
+        """
+        lemmas: dict[str, list[str]] = {}
+        phrases: list[str] = []
+        for entry in self.lexicon.entries:
+            words = nlp.make_doc(_without_placeholders(entry.term))
+            if len(words) == 1:
+                lemmas[entry.term] = [words[0].lower_]
+            else:
+                phrases.append(entry.term)
+        docs = tag(nlp.make_doc(_without_placeholders(term)) for term in phrases)
+        for term, doc in zip(phrases, docs):
+            lemmas[term] = [t.lemma_.lower() or t.lower_ for t in doc]
+        return lemmas
+
+    def _pattern(self, nlp: Language, term: str, lemmas: list[str]) -> list[dict]:
+        """Token pattern for a term with placeholders, each word matched on its lemma."""
+        pattern: list[dict] = []
+        position = 0
+        for word in term.split(" "):
+            if word == "<poss>":
+                pattern.append({"LOWER": {"IN": sorted(self.grammar.possessives)}})
+            elif word == "<gap>":
+                pattern += [{"IS_PUNCT": False, "OP": "?"}] * GAP_TOKENS
+            else:
+                for _ in nlp.make_doc(word):
+                    lemma = lemmas[position]
+                    pattern.append({"LEMMA": {"IN": sorted({lemma, lemma.capitalize(), lemma.upper()})}})
+                    position += 1
+        return pattern
+
+    def __call__(self, doc: Doc, headline: bool) -> list[Candidate]:
+        candidates = []
+        # An empty Matcher warns on every doc, and a lexicon of one's own may have no placeholder terms.
+        patterns = self._patterns(doc) if len(self._patterns) else []
+        for key, start, end in {*self._surface(doc), *self._lemmas(doc), *patterns}:
+            entry = self._entries[key]
+            span = doc[start:end]
+            if self._accept(entry, span, headline):
+                candidates.append((span, entry))
+        return self._widened(candidates)
+
+    def _widened(self, candidates: list[Candidate]) -> list[Candidate]:
+        """Widen a match to the loaded unit the reader should see, in three cases.
+
+        An intensifying adverb takes in the adjective it modifies ("utterly unacceptable"): the reader should
+        see what is being inflated. A loaded adjective or adverb takes in a plain degree word before it ("so
+        vile", "truly shameful"). A label noun takes in the plain modifiers that say whom it is pinned on
+        ("pathological liar", "schoolyard bullies"). A word that is a term of its own always keeps its own
+        explanation instead, and names are never swallowed.
+        """
+        covered = {token.i for span, _ in candidates for token in span}
+        labels = self.grammar.label_categories
+        widened = []
+        for span, entry in candidates:
+            doc = span.doc
+            if entry.category == "intensifier" and "ADV" in entry.pos and span.end < len(doc):
+                following = doc[span.end]
+                if following.pos_ in ("ADJ", "ADV") and span.root.head.i == following.i and following.i not in covered:
+                    span = doc[span.start : span.end + 1]
+            elif len(span) == 1 and span.start > 0 and span[0].pos_ in ("ADJ", "ADV"):
+                before = doc[span.start - 1]
+                degree = before.lower_ in self.grammar.degree_words
+                if degree and before.head.i == span.start and before.i not in covered:
+                    span = doc[span.start - 1 : span.end]
+            elif len(span) == 1 and span[0].pos_ in ("NOUN", "PROPN") and entry.category in labels:
+                start = span.start
+                while start > 0 and self._plain_modifier(doc[start - 1], span.start, covered):
+                    start -= 1
+                span = doc[start : span.end]
+            widened.append((span, entry))
+        return widened
+
+    def _accept(self, entry: Entry, span: Span, headline: bool) -> bool:
+        doc = span.doc
+        content = [t for t in span if not t.is_punct]
+        # Hyphenated forms ("anti-Semite") split into several tokens whose tags say nothing about the whole.
+        if entry.pos and len(content) == 1 and not _pos_allowed(content[0], entry):
+            return False
+        stoplist = self.lexicon.stoplist
+        if len(content) == 1 and (content[0].lemma_.lower() in stoplist or content[0].lower_ in stoplist):
+            return False
+        if entry.except_before and span.start > 0 and _word_in(doc[span.start - 1], entry.except_before):
+            return False
+        if entry.except_after and span.end < len(doc) and _word_in(doc[span.end], entry.except_after):
+            return False
+        return not any(self.in_name(token, span, headline) for token in content)
+
+    def _plain_modifier(self, word: Token, head: int, covered: set[int]) -> bool:
+        """An adjective or noun modifier of the label at `head` that adds to whom it is pinned on: not a term of
+        its own, not a name, number, function word or factual qualifier ("former"), and not half of a longer
+        modifier ("politically correct", "free trade", "anti-war")."""
+        return (
+            word.i not in covered
+            and word.head.i == head
+            and word.dep_ in ("amod", "compound")
+            and word.pos_ in ("ADJ", "NOUN")
+            and not word.is_stop
+            and word.lower_ not in self.grammar.factual_qualifiers
+            and word.ent_type_ not in self.grammar.name_entity_types
+            and not word.n_lefts
+            and not (word.i > 0 and word.doc[word.i - 1].text == "-" and not word.doc[word.i - 1].whitespace_)
+        )
+
+    def in_name(self, token: Token, span: Span, headline: bool) -> bool:
+        """True when `token` is part of a proper name that reaches beyond the matched words.
+
+        "Liberation" in "Liberation Army" and "Savage" in "Michael Savage" are names; "Deep State" capitalised
+        is still the loaded phrase itself, because the capitalised run is exactly the match. In a Title Case
+        headline every word is capitalised and tagged PROPN, so only a multi-word entity counts there.
+        """
+        if not token.text[:1].isupper():
+            return False
+        if token.ent_type_ in self.grammar.name_entity_types:
+            entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+            if entity is not None:
+                if any(t.text[:1].isupper() and not span.start <= t.i < span.end for t in entity):
+                    return True
+                if headline:
+                    return False
+                # A lone capitalised word: a surname or a place is a name, but NORP ("Jihadist", "Zionist") is a
+                # label for a group of people, and a sentence-initial capital says nothing either way.
+                if len(entity) == 1 and entity.label_ != "NORP" and not token.is_sent_start:
+                    return True
+        if token.pos_ == "PROPN" and not headline:
+            neighbours = [token.doc[i] for i in (span.start - 1, span.end) if 0 <= i < len(token.doc)]
+            return any(n.pos_ == "PROPN" and n.text[:1].isupper() for n in neighbours)
+        return False
+
+
+def longest_then_severest(candidates: list[Candidate]) -> list[Candidate]:
+    """The overlap policy: non-overlapping candidates, longest first, then the more severe ("reign of terror"
+    beats "terror"); the term breaks the last ties so that the same text always gives the same answer."""
+    chosen: list[Candidate] = []
+    taken: set[int] = set()
+    for span, entry in sorted(candidates, key=lambda c: (c[0].start - c[0].end, -c[1].severity, c[0].start, c[1].term)):
+        positions = set(range(span.start, span.end))
+        if not positions & taken:
+            taken |= positions
+            chosen.append((span, entry))
+    return chosen
+
+
+def is_headline(doc: Doc) -> bool:
+    """Title Case or ALL CAPS text, where capitals say nothing about names."""
+    words = [t for t in doc if t.is_alpha and len(t) > 3]
+    return len(words) >= 3 and sum(1 for t in words if t.text[0].isupper()) >= 0.7 * len(words)
+
+
+def _lemma_docs(nlp: Language, surface: Doc, lemmas: list[str]) -> list[Doc]:
+    # Proper-noun lemmas keep their capital ("Jihadis"), and headlines are in capitals.
+    variants = {tuple(lemmas), tuple(l.capitalize() for l in lemmas), tuple(l.upper() for l in lemmas)}
+    words = [t.text for t in surface]
+    spaces = [bool(t.whitespace_) for t in surface]
+    return [Doc(nlp.vocab, words=words, spaces=spaces, lemmas=list(variant)) for variant in sorted(variants)]
+
+
+def _without_placeholders(term: str) -> str:
+    return " ".join(word for word in term.split(" ") if word not in PLACEHOLDERS)
+
+
+def _word_in(token: Token, words: tuple[str, ...]) -> bool:
+    return token.lower_ in words or token.lemma_.lower() in words
+
+
+def _pos_allowed(token: Token, entry: Entry) -> bool:
+    if token.pos_ in entry.pos:
+        return True
+    # The tagger calls capitalised words in headlines PROPN, and reads participle-like adjectives ("sordid",
+    # "horrifying") as verbs; the exact adjective form is still the adjective, and names are the name guard's job.
+    if token.pos_ == "PROPN":
+        return bool({"NOUN", "ADJ"} & set(entry.pos))
+    return token.pos_ == "VERB" and "ADJ" in entry.pos and token.lower_ in (entry.term, *entry.forms)

@@ -1,0 +1,62 @@
+"""Loaded terms as plain data: what `Span._.loaded_term` holds, and the records the API's `terms` are made of.
+
+Plain dicts and lists only, so docs with their user data still serialise (DocBin, nlp.pipe worker processes).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from .lexicon import Entry, Lexicon, ScareQuotes
+
+SPANS_KEY = "loaded_terms"
+SCARE_QUOTES_LEMMA = "(scare quotes)"
+
+
+def term_records(doc: Doc, spans_key: str = SPANS_KEY) -> list[dict]:
+    """The loaded terms the component wrote to `doc`, as the API's `terms` (without `block`), sorted by start.
+
+    Keys: start, end (code-point offsets into doc.text, end exclusive), text, lemma, category, severity, why,
+    alternatives, note, attributed, rule.
+    """
+    if spans_key not in doc.spans:
+        return []
+    records = []
+    for span in sorted(doc.spans[spans_key], key=lambda s: s.start_char):
+        entry, attributed = span._.loaded_term, span._.attributed
+        records.append({
+            "start": span.start_char,
+            "end": span.end_char,
+            "text": span.text,
+            "lemma": entry["term"],
+            "category": entry["category"],
+            "severity": entry["severity"],
+            "why": entry["why"],
+            "alternatives": list(entry["alternatives"]),
+            "note": entry["note"],
+            "attributed": dict(attributed) if attributed else None,
+            "rule": entry["rule"],
+        })
+    return records
+
+
+def loaded_term(entry: Entry, lexicon: Lexicon) -> dict:
+    """`Span._.loaded_term` of the terms `entry` finds: rule id, term as a reader sees it, category, severity,
+    why, alternatives and note (the entry's own, then the contrast with its neutral pair)."""
+    pair = lexicon.pairs.get(entry.term)
+    notes = [text for text in (entry.note, pair.explanation if pair else None) if text]
+    return {
+        "rule": entry.id,
+        # As a reader should see it: "on one's last legs", "wipe … out".
+        "term": entry.term.replace("<poss>", "one's").replace("<gap>", "…"),
+        "category": entry.category,
+        "severity": entry.severity,
+        "why": entry.why,
+        "alternatives": list(entry.alternatives),
+        "note": " ".join(notes) or None,
+    }
+
+
+def scare_quotes_term(rule: ScareQuotes) -> dict:
+    return {"rule": rule.id, "term": SCARE_QUOTES_LEMMA, "category": rule.category, "severity": rule.severity,
+            "why": rule.why, "alternatives": list(rule.alternatives), "note": None}

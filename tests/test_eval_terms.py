@@ -86,8 +86,8 @@ def test_gold_is_the_union_of_the_two_techniques_merged(corpus):
     assert len(gold["1"]) == 1 and len(gold["2"]) == 1
 
 
-def test_evaluate_terms_on_a_small_corpus(corpus, nlp, detector):
-    result = evaluate_terms(corpus, nlp, detector, article_ids={"1", "2"})
+def test_evaluate_terms_on_a_small_corpus(corpus, nlp, loaded_terms):
+    result = evaluate_terms(corpus, nlp, loaded_terms, article_ids={"1", "2"})
     split = result["splits"]["selected"]
     assert split["articles"] == 2
     ours = split["ours"]
@@ -103,21 +103,21 @@ def test_evaluate_terms_on_a_small_corpus(corpus, nlp, detector):
     assert "VADER \\|valence\\| ≥ 2" in report
 
 
-def test_article_ids_select_a_subset(corpus, nlp, detector):
-    result = evaluate_terms(corpus, nlp, detector, article_ids={"2"})
+def test_article_ids_select_a_subset(corpus, nlp, loaded_terms):
+    result = evaluate_terms(corpus, nlp, loaded_terms, article_ids={"2"})
     assert result["splits"]["selected"]["articles"] == 1
 
 
-def test_without_ids_both_splits_are_reported(corpus, nlp, detector):
-    result = evaluate_terms(corpus, nlp, detector)
+def test_without_ids_both_splits_are_reported(corpus, nlp, loaded_terms):
+    result = evaluate_terms(corpus, nlp, loaded_terms)
     assert set(result["splits"]) == {"dev", "held_out"}
     assert sum(split["articles"] for split in result["splits"].values()) == 2
 
 
-def test_real_ptc_sample_when_present(nlp, detector):
+def test_real_ptc_sample_when_present(nlp, loaded_terms):
     require_shared(PTC / "labels.tsv")
     sample = {p.stem.removeprefix("article") for p in sorted((PTC / "articles").glob("article*.txt"))[:5]}
-    result = evaluate_terms(PTC, nlp, detector, article_ids=sample)
+    result = evaluate_terms(PTC, nlp, loaded_terms, article_ids=sample)
     split = result["splits"]["selected"]
     assert split["articles"] == 5
     assert split["ours"]["gold"] > 0 and split["vader"]["predicted"] > 0

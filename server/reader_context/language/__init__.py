@@ -7,7 +7,7 @@ from .grammar import Grammar, GrammarError, load_grammar
 from .lexicon import Entry, Lexicon, LexiconError, load_lexicon
 from .profile import framing_profile
 from .records import SPANS_KEY, term_records
-from .terms import LoadedTerms, TermDetector, make_loaded_terms
+from .terms import LoadedTerms, make_loaded_terms
 
 __all__ = [
     "SPANS_KEY",
@@ -17,7 +17,6 @@ __all__ = [
     "Lexicon",
     "LexiconError",
     "LoadedTerms",
-    "TermDetector",
     "framing_profile",
     "load_grammar",
     "load_lexicon",

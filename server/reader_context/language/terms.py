@@ -180,17 +180,6 @@ class LoadedTerms:
         self._lock = threading.Lock()
 
 
-class TermDetector(LoadedTerms):
-    """Transitional: pipeline.py still builds a detector and calls `find`. Delete when it adds the component with
-    `nlp.add_pipe("reader_context_terms")` and calls `term_records(doc)`."""
-
-    def __init__(self, lexicon: Lexicon, nlp: Language):
-        super().__init__(nlp, lexicon=lexicon)
-
-    def find(self, doc: Doc) -> list[dict]:
-        return term_records(self(doc), self.spans_key)
-
-
 def _register_extensions() -> None:
     # Registered once, and never with force=True: a second registration must not wipe values on live docs.
     for name in ("loaded_term", "attributed"):

@@ -3,8 +3,12 @@
 import json
 
 import pytest
+import yaml
 
 from reader_context.knowledge import KnowledgeError, KnowledgeStore, build_embedded, import_user_entries, open_knowledge
+from reader_context.knowledge.build import current_fingerprint
+from reader_context.knowledge.kinds import DEFAULT_PATH as KINDS_PATH
+from reader_context.knowledge.kinds import KindsError, load_kind_words
 from reader_context.knowledge.names import alias_key
 from reader_context.knowledge.overrides import load_overrides
 
@@ -95,3 +99,25 @@ def test_a_corrupt_file_is_refused_not_served_empty(tmp_path):
 def test_an_unbuilt_store_is_refused_when_building_is_off(tmp_path):
     with pytest.raises(KnowledgeError, match="kb build"):
         open_knowledge(tmp_path / "empty.sqlite3", build=False)
+
+
+# -- curated words ----------------------------------------------------------------------------------
+
+
+def test_the_kinds_file_is_part_of_the_build_fingerprint():
+    assert current_fingerprint()["kinds"]
+
+
+@pytest.mark.parametrize("change, field", [
+    (lambda d: d["topic_default"].update(People="human"), "topic_default.People"),
+    (lambda d: d["heads"].update(work=d["heads"]["work"] + " city"), "heads"),
+    (lambda d: d.pop("weak_heads"), "weak_heads"),
+    (lambda d: d.update(heads_extra="x"), "heads_extra"),
+])
+def test_a_malformed_kinds_file_is_refused_naming_the_field(tmp_path, change, field):
+    data = yaml.safe_load(KINDS_PATH.read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "kinds.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(KindsError, match=f"kinds.yaml: {field}: "):
+        load_kind_words(path)

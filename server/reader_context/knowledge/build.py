@@ -11,9 +11,11 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
 from .card import KINDS, WIKIPEDIA_ATTRIBUTION, wikipedia_url
+from .curated import fingerprint
+from .kinds import DEFAULT_PATH as KINDS_PATH
 from .names import alias_key
 from .overrides import DEFAULT_PATH as OVERRIDES_PATH
-from .overrides import OverridesError, fingerprint, load_overrides
+from .overrides import OverridesError, load_overrides
 from .packs import (
     COUNTRY_PACKAGE, VITAL_PACKAGE, W_ALT, W_TITLE, country_alt_names, country_facts, country_records,
     package_version, vital_entries,
@@ -23,7 +25,7 @@ from .store import SCHEMA_VERSION, Entry, KnowledgeError, KnowledgeStore
 log = logging.getLogger(__name__)
 
 # Bump when the way entries or aliases are derived changes, so existing stores are rebuilt.
-BUILDER_VERSION = "5"
+BUILDER_VERSION = "6"
 
 
 def current_fingerprint() -> dict[str, str]:
@@ -33,6 +35,7 @@ def current_fingerprint() -> dict[str, str]:
         VITAL_PACKAGE: package_version(VITAL_PACKAGE),
         COUNTRY_PACKAGE: package_version(COUNTRY_PACKAGE),
         "overrides": fingerprint(OVERRIDES_PATH),
+        "kinds": fingerprint(KINDS_PATH),
     }
 
 

@@ -86,13 +86,13 @@ def cmd_kb(args) -> int:
     if args.kb_command == "stats":
         print(json.dumps(store.stats(), indent=2, ensure_ascii=False))
     elif args.kb_command == "lookup":
-        card = store.lookup(args.name)
-        if card is None:
+        entity = store.lookup(args.name)
+        if entity is None:
             print(f"no card for {args.name!r}", file=sys.stderr)
             return 1
-        print(json.dumps(card.to_dict(), indent=2, ensure_ascii=False))
+        print(json.dumps(entity.card().model_dump(), indent=2, ensure_ascii=False))
     elif args.kb_command == "warm":
-        from .knowledge.online import warm
+        from .knowledge.warm import warm
         from .knowledge.wikipedia import WikipediaSource
 
         titles = [t.strip() for t in Path(args.file).read_text(encoding="utf-8").splitlines() if t.strip()]

@@ -21,7 +21,7 @@ from . import __version__
 from .entities import Group, Linker, group_mentions, spot
 from .entities.linker import content_words
 from .knowledge import KnowledgeStore, open_knowledge
-from .knowledge.card import Card
+from .knowledge.entity import Card
 from .knowledge.online import OnlineKnowledge
 from .knowledge.wikipedia import WikipediaUnavailable
 from .language import TermDetector, framing_profile, load_lexicon
@@ -172,13 +172,13 @@ class Analyzer:
             if card_id is None and all(m.found_by == "alias" or m.label == "NORP" for m in g.mentions):
                 continue  # a capitalised word the knowledge base knows but could not place: no mark
             if card_id is not None:
-                card = cards.get(card_id) or g.chosen.card.to_dict()
+                card = cards.get(card_id) or g.chosen.card().model_dump()
                 card["in_article"] = list(dict.fromkeys(card.get("in_article", []) + g.contexts))
                 cards[card_id] = card
             elif g.contexts:
                 card = self._article_card(g)
                 card_id, confidence = card.id, None
-                cards[card_id] = card.to_dict()
+                cards[card_id] = card.model_dump()
             for m in g.mentions:
                 out.append({"block": m.block, "start": m.start, "end": m.end, "text": m.text,
                             "label": m.label or g.label, "card": card_id, "confidence": confidence})
@@ -228,7 +228,7 @@ class Analyzer:
         """Cards by id for GET /cards, including those `pending` named: a lookup id resolves to the
         card its name was linked to once Wikipedia answered (under the lookup id)."""
         self.warm_up()
-        found = {i: c.to_dict() for i, c in self.store.cards(ids).items()}
+        found = {i: e.card().model_dump() for i, e in self.store.entities(ids).items()}
         pending = []
         for pid in (i for i in ids if i.startswith(LOOKUP_PREFIX) and i not in found):
             waiting = self._pending.get(pid)
@@ -242,7 +242,7 @@ class Analyzer:
             except WikipediaUnavailable:
                 continue
             if waiting.group.chosen is not None:
-                found[pid] = waiting.group.chosen.card.to_dict()
+                found[pid] = waiting.group.chosen.card().model_dump()
         return found, pending
 
     @staticmethod
@@ -253,6 +253,6 @@ class Analyzer:
             first = first[:ARTICLE_SUMMARY_CHARS].rsplit(" ", 1)[0] + "\u2026"
         return Card(
             id=f"article:{g.name}", title=g.name, kind=KIND_OF_LABEL.get(g.label or "", "other"),
-            description="; ".join(g.contexts[:3]), summary=first, url=None, source="article",
+            description="; ".join(g.contexts[:3]), summary=first, url=None, thumbnail=None, source="article",
             attribution="From this article", in_article=list(g.contexts),
         )

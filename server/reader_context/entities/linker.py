@@ -17,8 +17,8 @@ from cachetools import LRUCache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..knowledge.names import alias_key, is_acronym
-from ..knowledge.card import Card
-from ..knowledge.store import Candidate, Entry, KnowledgeStore
+from ..knowledge.entity import Entity
+from ..knowledge.store import KnowledgeStore
 from ..settings import Settings
 from .context import appositive_after, names_introduced, title_before
 from .spotter import Mention
@@ -57,7 +57,7 @@ def content_words(text: str) -> set[str]:
 
 @dataclass
 class Scored:
-    candidate: Candidate
+    candidate: Entity
     prior: float
     kind: float
     context: float
@@ -78,7 +78,7 @@ class Group:
     card_id: str | None = None
     confidence: float = 0.0
     ambiguous: bool = False  # a short name the article gives to more than one entity
-    chosen: Candidate | None = None
+    chosen: Entity | None = None
 
     @property
     def name(self) -> str:
@@ -155,23 +155,23 @@ class Linker:
         self.settings = settings
         self._words: LRUCache[str, set[str]] = LRUCache(maxsize=20_000)
 
-    def _entity_words(self, cand: Candidate) -> set[str]:
-        words = self._words.get(cand.card.id)
+    def _entity_words(self, cand: Entity) -> set[str]:
+        words = self._words.get(cand.id)
         if words is None:
-            words = content_words(cand.context)
-            self._words[cand.card.id] = words
+            words = content_words(cand.context or cand.summary or "")
+            self._words[cand.id] = words
         return words
 
     def names_a_thing(self, name: str) -> bool:
         hits = [h for h in self.store.lookup_alias(alias_key(name)) if h.origin == "title"]
-        found = self.store.candidates(h.entity_id for h in hits)
-        return any(c.card.kind != "person" and not c.common_noun for c in found.values())
+        found = self.store.entities(h.entity_id for h in hits)
+        return any(c.kind != "person" and not c.common_noun for c in found.values())
 
-    def _related(self, a: Candidate, b: Candidate) -> bool:
+    def _related(self, a: Entity, b: Entity) -> bool:
         """One entity's card text names the other ("Palmyra ... in central Syria")."""
-        if a.card.id == b.card.id:
+        if a.id == b.id:
             return False
-        a_title, b_title = _title_words(a.card.title), _title_words(b.card.title)
+        a_title, b_title = _title_words(a.title), _title_words(b.title)
         return bool(b_title and b_title <= self._entity_words(a)) or bool(a_title and a_title <= self._entity_words(b))
 
     def _candidates(self, group: Group, article_words: set[str]) -> list[Scored]:
@@ -198,12 +198,12 @@ class Linker:
                     hits[h.entity_id] = (prior, h.origin)
         if not hits:
             return []
-        entities = self.store.candidates(hits)
+        entities = self.store.entities(hits)
         if fullest < len(group.names[0].split()):
             # Known only by a shorter name: the entity must still bear the full one ("Stephanie Hoff" is
             # not Jacobus van 't Hoff; "Donald J. Trump" is Donald Trump).
             full = {w for w in alias_key(group.names[0]).split() if not (len(w) <= 2 and w.endswith("."))}
-            entities = {i: c for i, c in entities.items() if full <= set(alias_key(c.card.title).split())}
+            entities = {i: c for i, c in entities.items() if full <= set(alias_key(c.title).split())}
         own = content_words(" ".join(group.names))
         fit = KIND_FIT.get(group.label, KIND_FIT[None])
         scored = []
@@ -212,11 +212,11 @@ class Linker:
             if cand is None or cand.common_noun:
                 continue
             # A lone capitalised word no tagger called a name ("Business", "Alligator") is not a concept's name.
-            if group.label is None and cand.card.kind in ("concept", "other") and all(
+            if group.label is None and cand.kind in ("concept", "other") and all(
                     m.found_by == "alias" and len(m.span) == 1 for m in group.mentions):
                 continue
             shared = len((self._entity_words(cand) & article_words) - own)
-            kind_fit = (KIND_FIT[None] if origin == "surname" and group.label == "ORG" else fit).get(cand.card.kind, 0.1)
+            kind_fit = (KIND_FIT[None] if origin == "surname" and group.label == "ORG" else fit).get(cand.kind, 0.1)
             scored.append(Scored(cand, prior, kind_fit, min(1.0, shared / SHARED_WORDS_FOR_FULL_CONTEXT), origin))
         return scored
 
@@ -234,7 +234,7 @@ class Linker:
             g.scored = self._candidates(g, article_words)
             if sporty:
                 # In a match report "England" and "Miami" are teams, which have no card here.
-                g.scored = [s for s in g.scored if not (s.candidate.card.kind == "place" and g.label in ("GPE", "ORG"))]
+                g.scored = [s for s in g.scored if not (s.candidate.kind == "place" and g.label in ("GPE", "ORG"))]
             for s in g.scored:
                 s.score = self._score(s)
 
@@ -256,11 +256,11 @@ class Linker:
                 continue
             best = max(eligible, key=lambda s: s.score)
             if best.score >= threshold:
-                g.card_id, g.confidence = best.candidate.card.id, round(min(1.0, best.score), 3)
+                g.card_id, g.confidence = best.candidate.id, round(min(1.0, best.score), 3)
                 g.chosen = best.candidate
 
-    def link_online(self, group: Group, entries: list[Entry], article_words: set[str],
-                    anchors: list[Candidate]) -> None:
+    def link_online(self, group: Group, entries: list[Entity], article_words: set[str],
+                    anchors: list[Entity]) -> None:
         """Score Wikipedia's candidates for a group the embedded base could not place, the same way.
 
         The entry Wikipedia reaches by the name itself (its title or a redirect) has the full prior;
@@ -277,20 +277,18 @@ class Linker:
                 prior, origin = 1.0, "title"
             else:
                 prior, origin = SEARCH_PRIOR * SEARCH_DECAY ** rank, "search"
-            cand = Candidate(card=entry_card(entry), context=entry.context or entry.summary or "",
-                             common_noun=entry.common_noun)
-            if cand.common_noun:
+            if entry.common_noun:
                 continue
-            shared = len((self._entity_words(cand) & article_words) - own)
-            s = Scored(cand, prior, fit.get(cand.card.kind, 0.1), min(1.0, shared / SHARED_WORDS_FOR_FULL_CONTEXT), origin)
-            s.coherence = min(1.0, sum(self._related(cand, a) for a in anchors) / ANCHORS_FOR_FULL_COHERENCE)
+            shared = len((self._entity_words(entry) & article_words) - own)
+            s = Scored(entry, prior, fit.get(entry.kind, 0.1), min(1.0, shared / SHARED_WORDS_FOR_FULL_CONTEXT), origin)
+            s.coherence = min(1.0, sum(self._related(entry, a) for a in anchors) / ANCHORS_FOR_FULL_COHERENCE)
             s.score = self._score(s)
             scored.append(s)
         eligible = [s for s in scored if _supported(s)]
         if eligible:
             best = max(eligible, key=lambda s: s.score)
             if best.score >= self.settings.link_threshold:
-                group.card_id, group.confidence = best.candidate.card.id, round(min(1.0, best.score), 3)
+                group.card_id, group.confidence = best.candidate.id, round(min(1.0, best.score), 3)
                 group.chosen = best.candidate
 
 
@@ -298,18 +296,12 @@ def _supported(s: Scored) -> bool:
     """Names that, alone, usually mean something else link only when the article backs them: the
     override file's traps by its words or its other entities, one-word people ("David", "Moses",
     rarely meant by a bare first name in news) by both."""
-    card = s.candidate.card
-    if card.kind == "person" and " " not in card.title and s.origin in ("title", "needs-support"):
+    entity = s.candidate
+    if entity.kind == "person" and " " not in entity.title and s.origin in ("title", "needs-support"):
         return s.context >= 0.5 and s.coherence >= 0.5
     if s.origin == "needs-support":
         return s.context >= 0.5 or s.coherence >= 0.5
     return True
-
-
-def entry_card(entry: Entry) -> Card:
-    return Card(id=entry.id, title=entry.title, kind=entry.kind, description=entry.description,
-                summary=entry.summary, url=entry.url, source=entry.source, attribution=entry.attribution,
-                thumbnail=entry.thumbnail, facts=dict(entry.facts or {}))
 
 
 def _title_words(title: str) -> set[str]:

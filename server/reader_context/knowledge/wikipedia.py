@@ -23,10 +23,9 @@ from urllib.parse import quote
 import httpx
 import wikipediaapi
 
-from .card import WIKIPEDIA_ATTRIBUTION, wikipedia_url
+from .entity import WIKIPEDIA_ATTRIBUTION, Entity, card_id, wikipedia_url
 from .kinds import classify
 from .packs import W_ALT, is_common_noun, lead_aliases, summarize, title_aliases
-from .store import Entry
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -47,10 +46,6 @@ class WikipediaUnavailable(RuntimeError):
 
 class _Malformed(ValueError):
     """A 200 answer whose body is not the JSON shape the API documents."""
-
-
-def card_id(title: str) -> str:
-    return f"wikipedia:{title}"
 
 
 class CircuitBreaker:
@@ -214,21 +209,21 @@ class WikipediaSource:
 
         return self._guarded(f"search {name!r}", call)
 
-    def pages(self, titles: Iterable[str]) -> dict[str, Entry | None]:
+    def pages(self, titles: Iterable[str]) -> dict[str, Entity | None]:
         """Card entries for titles, redirects followed, keyed by the title as asked.
 
         None for a title with no article or whose article is a disambiguation page (never a card).
         Asks in batches of at most 20 titles; raises WikipediaUnavailable when a batch fails.
         """
         wanted = list(dict.fromkeys(t.strip() for t in titles if t and t.strip()))
-        out: dict[str, Entry | None] = {t: None for t in wanted if _INVALID_TITLE.search(t)}
+        out: dict[str, Entity | None] = {t: None for t in wanted if _INVALID_TITLE.search(t)}
         valid = [t for t in wanted if t not in out]
         for start in range(0, len(valid), BATCH):
             batch = valid[start : start + BATCH]
             out.update(self._guarded(f"query of {len(batch)} titles", lambda b=batch: self._query(b)))
         return out
 
-    def summary(self, title: str) -> Entry | None:
+    def summary(self, title: str) -> Entity | None:
         """One title's entry from the REST summary endpoint; None when there is no such article."""
         if not title.strip() or _INVALID_TITLE.search(title):
             return None
@@ -266,7 +261,7 @@ class WikipediaSource:
             self._local.retry_after = retry_after_seconds(response.headers.get("Retry-After"))
 
     # -- the direct calls and what their answers mean ----------------------------------------------
-    def _query(self, titles: Sequence[str]) -> dict[str, Entry | None]:
+    def _query(self, titles: Sequence[str]) -> dict[str, Entity | None]:
         params = {
             "action": "query", "format": "json", "formatversion": "2", "redirects": "1",
             "titles": "|".join(titles),
@@ -304,7 +299,7 @@ class WikipediaSource:
         entries = {t: self._page_entry(p, redirected.get(t, [])) for t, p in pages.items()}
         return {title: entries[landed[title]] if landed[title] else None for title in titles}
 
-    def _page_entry(self, page: dict, redirects: list[str]) -> Entry | None:
+    def _page_entry(self, page: dict, redirects: list[str]) -> Entity | None:
         if page.get("missing") or page.get("invalid") or page.get("ns", 0) != 0:
             return None
         if "disambiguation" in (page.get("pageprops") or {}):
@@ -316,7 +311,7 @@ class WikipediaSource:
             url=page.get("canonicalurl") or page.get("fullurl"), redirects=redirects,
         )
 
-    def _summary(self, title: str) -> Entry | None:
+    def _summary(self, title: str) -> Entity | None:
         path = quote(title.replace(" ", "_"), safe="")
         response = self._http.get(f"{self.base_url}/api/rest_v1/page/summary/{path}")
         if response.status_code == 404:
@@ -338,11 +333,11 @@ class WikipediaSource:
         )
 
     def _entry(self, *, title: str, description: str | None, extract: str, thumbnail: str | None,
-               url: str | None, redirects: list[str]) -> Entry:
+               url: str | None, redirects: list[str]) -> Entity:
         description = (description or "").strip() or None
         extract = " ".join(extract.split())
         aliases = title_aliases(title) + [(r, "redirect", W_ALT) for r in redirects] + lead_aliases(title, extract)
-        return Entry(
+        return Entity(
             id=card_id(title), title=title, kind=classify(description), description=description,
             summary=summarize(extract) or None, context=f"{description or ''}. {extract}", thumbnail=thumbnail,
             url=url or wikipedia_url(title, self.base_url), source="wikipedia", attribution=WIKIPEDIA_ATTRIBUTION,

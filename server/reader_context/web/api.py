@@ -101,8 +101,8 @@ def lookup():
     if not raw or len(raw) > MAX_LOOKUP_CHARS:
         raise ApiError(400, "invalid_request", f"give a name of 1 to {MAX_LOOKUP_CHARS} characters as ?q=...", field="q")
     q = raw.strip()
-    card = _analyzer().store.lookup(q) if q else None  # only spaces: no name, no card
-    return jsonify({"card": card.to_dict() if card else None})
+    entity = _analyzer().store.lookup(q) if q else None  # only spaces: no name, no card
+    return jsonify({"card": entity.card().model_dump() if entity else None})
 
 
 @api.get("/health")

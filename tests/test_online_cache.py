@@ -14,7 +14,7 @@ from reader_context.knowledge.store import KnowledgeStore
 from reader_context.knowledge.warm import warm
 from reader_context.knowledge.wikipedia import WikipediaSource, WikipediaUnavailable
 from reader_context.settings import Settings
-from redis_server import BINARY, MISSING_REASON, RedisServer
+from redis_server import redis_server  # noqa: F401 (a fixture)
 from wikipedia_standin import Article, Fault, Seen, WikipediaStandIn, closed_port_url, real_paragraphs
 
 SHARED_LOG = "reader_context.knowledge.shared"
@@ -206,15 +206,6 @@ def test_a_failing_wikipedia_rests_and_the_cache_still_answers(store, standin, t
 
 
 # -- Redis ------------------------------------------------------------------------------------
-
-
-@pytest.fixture()
-def redis_server(tmp_path):
-    if BINARY is None:
-        pytest.skip(MISSING_REASON)
-    server = RedisServer(tmp_path).start()
-    yield server
-    server.stop()
 
 
 def test_two_workers_sharing_redis_make_one_call_per_title(standin, redis_server, tmp_path):

@@ -1,7 +1,7 @@
-"""The knowledge base on disk: one SQLite file of entities, their aliases and a full-text index, and what the
-Wikipedia source learnt. Every SQL statement of the project lives in this package: the connections
-and the schema here, the tables' statements in entities.py and wikipedia.py, which KnowledgeStore
-brings together.
+"""The knowledge base on disk: one SQLite file of entities, their aliases and a full-text index, what the
+Wikipedia source learnt, and the cards still pending. Every SQL statement of the project lives in this
+package: the connections and the schema here, the tables' statements in entities.py, wikipedia.py and
+pending.py, which KnowledgeStore brings together.
 
 Kept on disk rather than in memory (scispaCy's lesson: a large in-memory KB costs gigabytes and long
 loads); a process holds only the set of alias keys, so spotting needs no query per token.
@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .entities import EntityTables
+from .pending import PendingTables
 from .wikipedia import WikipediaTables
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,10 @@ CREATE VIRTUAL TABLE IF NOT EXISTS entities_fts USING fts5(entity_id UNINDEXED, 
 -- What the online source learnt: which titles a name reaches, and which titles have no article.
 CREATE TABLE IF NOT EXISTS wikipedia_names (name TEXT PRIMARY KEY, ids TEXT NOT NULL, fetched_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS wikipedia_missing (id TEXT PRIMARY KEY, fetched_at REAL NOT NULL);
+-- Cards finished after their request's deadline, for whichever worker the client asks next.
+CREATE TABLE IF NOT EXISTS pending_cards (id TEXT PRIMARY KEY, resolved INTEGER NOT NULL DEFAULT 0, card TEXT,
+                                          expires_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS pending_cards_expiry ON pending_cards(expires_at);
 """
 
 
@@ -78,7 +83,7 @@ def _is_lock_error(exc: sqlite3.Error) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 
 
-class KnowledgeStore(EntityTables, WikipediaTables):
+class KnowledgeStore(EntityTables, WikipediaTables, PendingTables):
     """One SQLite file, one connection per thread. Writes go through `write()` (one IMMEDIATE
     transaction); a read-only file is read as it is and refuses writes with a KnowledgeError."""
 
@@ -172,14 +177,14 @@ class KnowledgeStore(EntityTables, WikipediaTables):
             raise _damaged(self.path, str(exc)) from exc
 
     def ensure_schema(self) -> bool:
-        """For a base built before the Wikipedia tables: gain them, or say (once, as a
+        """For a base built before the Wikipedia and pending tables: gain them, or say (once, as a
         warning) that this base cannot keep them; callers then work from memory and Redis."""
         if self.read_only:
             return False
         try:
             self.create_schema()
         except KnowledgeError as exc:
-            log.warning("the knowledge base cannot keep Wikipedia cards: %s", exc)
+            log.warning("the knowledge base cannot keep Wikipedia or pending cards: %s", exc)
             return False
         return not self.read_only
 

@@ -1,21 +1,20 @@
 """The online Wikipedia source: candidate titles for a mention, and card fields for a title.
 
-Built on wikipedia-api, whose `search` gives the candidates. What that client lacks (one query of up
-to 20 titles with every card field, and the REST summary of one title, which Wikimedia serves from
-its edge caches) goes out as direct httpx calls over the same connection pool, with the same timeout
-and User-Agent. Every call is short and guarded:
-no retries, a few in flight, and a circuit breaker that stops asking a Wikipedia that keeps failing
-or that asked us to back off. Knows nothing of spaCy or Flask.
+Against Wikipedia itself, wikipedia-api's `search` gives the candidates. That library offers no public
+way to choose the API URL (only a language), so against any other base URL (a mirror, the tests'
+stand-in) the same list=search goes out through our own httpx client. What the library lacks (one
+query of up to 20 titles with every card field, and the REST summary of one title, which Wikimedia
+serves from its edge caches) is always ours. Both clients share one connection pool, the timeout and
+the User-Agent. Every call is short and guarded: no retries, a few in flight, and a circuit breaker
+that stops asking a Wikipedia that keeps failing or that asked us to back off. Knows nothing of spaCy
+or Flask.
 """
 
 from __future__ import annotations
 
-import email.utils
-import logging
 import math
 import re
 import threading
-import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
@@ -23,14 +22,13 @@ from urllib.parse import quote
 import httpx
 import wikipediaapi
 
+from .breaker import CircuitBreaker, retry_after_seconds
 from .entity import WIKIPEDIA_ATTRIBUTION, Entity, card_id, wikipedia_url
 from .kinds import classify
 from .packs import W_ALT, is_common_noun, lead_aliases, summarize, title_aliases
 
 if TYPE_CHECKING:
     from ..settings import Settings
-
-log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -46,94 +44,6 @@ class WikipediaUnavailable(RuntimeError):
 
 class _Malformed(ValueError):
     """A 200 answer whose body is not the JSON shape the API documents."""
-
-
-class CircuitBreaker:
-    """Closed → open after `failures` consecutive failures → half-open after `rest_seconds` (one probe).
-
-    A server that says when to come back (Retry-After) is believed, up to `cap_seconds`, so a
-    misconfigured header cannot silence the source for a day.
-    """
-
-    def __init__(self, failures: int, rest_seconds: float, cap_seconds: float,
-                 clock: Callable[[], float] = time.monotonic):
-        self.failures = failures
-        self.rest_seconds = rest_seconds
-        self.cap_seconds = cap_seconds
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._count = 0
-        self._open_until = 0.0
-        self._probing = False
-
-    @property
-    def state(self) -> str:
-        with self._lock:
-            if self._open_until == 0.0:
-                return "closed"
-            return "half-open" if self._probing or self._clock() >= self._open_until else "open"
-
-    def seconds_left(self) -> float:
-        with self._lock:
-            return max(0.0, self._open_until - self._clock())
-
-    def allow(self) -> bool:
-        """May a call go out now? In half-open, only the first caller's probe does."""
-        with self._lock:
-            if self._open_until == 0.0:
-                return True
-            if self._clock() < self._open_until or self._probing:
-                return False
-            self._probing = True
-            return True
-
-    def succeeded(self) -> None:
-        with self._lock:
-            self._count = 0
-            self._open_until = 0.0
-            self._probing = False
-
-    def failed(self) -> None:
-        with self._lock:
-            self._count += 1
-            if self._probing or self._count >= self.failures:
-                self._open(self.rest_seconds)
-
-    def rest(self, seconds: float) -> None:
-        """Open for what the server asked (capped), however few failures came before."""
-        with self._lock:
-            self._count += 1
-            self._open(min(max(seconds, 0.0), self.cap_seconds))
-
-    def _open(self, seconds: float) -> None:
-        self._probing = False
-        self._open_until = max(self._open_until, self._clock() + seconds)
-        log.warning("Wikipedia calls paused for %.0f s", seconds)
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    """Retry-After is either delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-class _WikipediaClient(wikipediaapi.Wikipedia):
-    """wikipedia-api aimed at our base URL: the library builds https://{language}.wikipedia.org itself."""
-
-    def __init__(self, api_url: str, **kwargs: Any):
-        self._api_url = api_url
-        super().__init__(**kwargs)
-
-    def _build_url(self, language: str) -> str:
-        return self._api_url
 
 
 class WikipediaSource:
@@ -152,6 +62,7 @@ class WikipediaSource:
         retry_after_cap: float = 300.0,
         sentences: int = 2,
         thumbnail_px: int = 320,
+        transport: httpx.BaseTransport | None = None,
     ):
         self.base_url = base_url.rstrip("/")
         self.language = language
@@ -162,7 +73,7 @@ class WikipediaSource:
         self._slots = threading.BoundedSemaphore(max_in_flight)
         self._local = threading.local()
         limits = httpx.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight)
-        transport = httpx.HTTPTransport(limits=limits)
+        transport = transport or httpx.HTTPTransport(limits=limits)
         # Both clients share the transport (one connection pool), the timeout, the User-Agent and the
         # hook that reads Retry-After; wikipedia-api's own retries are off (its defaults can block ~47 s).
         common = {
@@ -170,10 +81,10 @@ class WikipediaSource:
             "transport": transport,
             "event_hooks": {"response": [self._note_retry_after]},
         }
-        self._wiki = _WikipediaClient(
-            f"{self.base_url}/w/api.php", user_agent=user_agent, language=language,
-            extract_format=wikipediaapi.ExtractFormat.WIKI, max_retries=0, **common,
-        )
+        self._wiki = wikipediaapi.Wikipedia(
+            user_agent=user_agent, language=language, extract_format=wikipediaapi.ExtractFormat.WIKI,
+            max_retries=0, **common,
+        ) if self.base_url == f"https://{language}.wikipedia.org" else None
         self._http = httpx.Client(
             headers={"User-Agent": f"{user_agent} {wikipediaapi.USER_AGENT}", "Accept": "application/json"},
             follow_redirects=True, **common,
@@ -202,8 +113,9 @@ class WikipediaSource:
 
         def call() -> list[str]:
             try:
-                found = self._wiki.search(name, limit=limit)
-                return [str(t) for t in found.pages.keys()]
+                if self._wiki is not None:
+                    return [str(t) for t in self._wiki.search(name, limit=limit).pages.keys()]
+                return self._search(name, limit)
             except (AttributeError, KeyError, TypeError, ValueError) as exc:
                 raise _Malformed(f"search answer has an unexpected shape ({exc})") from exc
 
@@ -261,6 +173,14 @@ class WikipediaSource:
             self._local.retry_after = retry_after_seconds(response.headers.get("Retry-After"))
 
     # -- the direct calls and what their answers mean ----------------------------------------------
+    def _search(self, name: str, limit: int) -> list[str]:
+        params = {"action": "query", "format": "json", "formatversion": "2", "list": "search",
+                  "srsearch": name, "srlimit": str(limit), "srnamespace": "0"}
+        response = self._http.get(f"{self.base_url}/w/api.php", params=params)
+        response.raise_for_status()
+        data = _json(response)
+        return [str(hit["title"]) for hit in data["query"]["search"]]
+
     def _query(self, titles: Sequence[str]) -> dict[str, Entity | None]:
         params = {
             "action": "query", "format": "json", "formatversion": "2", "redirects": "1",

@@ -9,6 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 import redis
 
 BINARY = shutil.which("redis-server")
@@ -57,3 +58,13 @@ class RedisServer:
             self._process.kill()
             self._process.wait(timeout=10)
         self._process = None
+
+
+@pytest.fixture()
+def redis_server(tmp_path):
+    """A fresh server per test; skipped where redis-server is not installed. Import it into a test module."""
+    if BINARY is None:
+        pytest.skip(MISSING_REASON)
+    server = RedisServer(tmp_path).start()
+    yield server
+    server.stop()

@@ -11,35 +11,30 @@ from reader_context.evaluation.entities import (
     TitleResolver, evaluate_entities, format_entities_report, is_capitalised, normalize_title, read_gold,
     type_is_named,
 )
-from reader_context.knowledge.card import Card
+from reader_context.knowledge.entity import AliasHit, Entity
 from reader_context.knowledge.names import alias_key
-from reader_context.knowledge.store import AliasHit, Candidate
 
 PERSON, PLACE, ORG, POSITION, OCCUPATION = "Q215627", "Q27096213", "Q43229", "Q4164871", "Q12737077"
 
 
 class FakeStore:
-    """Entities by id with their aliases, answering the three calls the scorer makes."""
+    """Entities by id with their aliases, answering the two calls the scorer makes."""
 
     def __init__(self, entities: dict[str, tuple[str, bool, list[tuple[str, str]]]]):
         # id -> (title, common_noun, [(alias, origin)])
-        self.entities = entities
+        self.known = entities
 
-    def candidates(self, ids):
+    def entities(self, ids):
         out = {}
         for i in ids:
-            if i in self.entities:
-                title, noun, _ = self.entities[i]
-                card = Card(id=i, title=title, kind="other", description=None, summary=None, url=None,
-                            source="embedded", attribution=None)
-                out[i] = Candidate(card=card, context="", common_noun=noun)
+            if i in self.known:
+                title, noun, _ = self.known[i]
+                out[i] = Entity(id=i, title=title, kind="other", description=None, summary=None, url=None,
+                                source="embedded", attribution=None, context="", common_noun=noun)
         return out
 
-    def cards(self, ids):
-        return {i: c.card for i, c in self.candidates(ids).items()}
-
     def lookup_alias(self, key):
-        return [AliasHit(i, alias, origin, 1.0) for i, (title, _, aliases) in self.entities.items()
+        return [AliasHit(i, alias, origin, 1.0) for i, (title, _, aliases) in self.known.items()
                 for alias, origin in [(title, "title"), *aliases] if alias_key(alias) == key]
 
 
@@ -55,7 +50,7 @@ STORE = FakeStore({
 
 
 def card(entity_id: str, source: str = "embedded") -> dict:
-    title = STORE.entities[entity_id][0] if entity_id in STORE.entities else entity_id.split(":", 1)[1]
+    title = STORE.known[entity_id][0] if entity_id in STORE.known else entity_id.split(":", 1)[1]
     return {"id": entity_id, "title": title, "source": source}
 
 

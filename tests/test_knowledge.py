@@ -1,10 +1,18 @@
 """The embedded knowledge base, built from the real registry packages, and a user's own entries."""
 
 import json
+import time
 
 import pytest
+import yaml
+from pydantic import ValidationError
 
-from reader_context.knowledge import KnowledgeError, KnowledgeStore, build_embedded, import_user_entries, open_knowledge
+from reader_context.knowledge import (
+    Entity, KnowledgeError, KnowledgeStore, build_embedded, import_user_entries, open_knowledge,
+)
+from reader_context.knowledge.build import current_fingerprint
+from reader_context.knowledge.kinds import DEFAULT_PATH as KINDS_PATH
+from reader_context.knowledge.kinds import KindsError, load_kind_words
 from reader_context.knowledge.names import alias_key
 from reader_context.knowledge.overrides import load_overrides
 
@@ -21,7 +29,7 @@ def _ids(store, name):
 def test_built_from_the_packages_with_sources_and_licences(store):
     stats = store.stats()
     assert stats["by_source"]["embedded"] > 10_000
-    card = store.cards(["wikipedia:Palmyra"])["wikipedia:Palmyra"]
+    card = store.entities(["wikipedia:Palmyra"])["wikipedia:Palmyra"]
     assert card.kind == "place" and card.summary.startswith("Palmyra is an ancient city")
     assert "CC BY-SA" in card.attribution and card.url == "https://en.wikipedia.org/wiki/Palmyra"
     assert len(card.summary) < 700  # a card, never the whole lead
@@ -33,7 +41,7 @@ def test_aliases_derived_from_leads_countries_and_our_overrides(store):
     assert "wikipedia:World Health Organization" in _ids(store, "WHO")  # "(WHO)" in the lead
     assert "wikipedia:Syria" in _ids(store, "Syrian Arab Republic")  # countryinfo
     assert "wikipedia:United States" in _ids(store, "U.S.")  # our override file
-    assert store.cards(["wikipedia:Syria"])["wikipedia:Syria"].facts["capital"] == "Damascus"
+    assert store.entities(["wikipedia:Syria"])["wikipedia:Syria"].facts["capital"] == "Damascus"
 
 
 def test_lookup_prefers_the_name_over_the_common_noun(store):
@@ -95,3 +103,71 @@ def test_a_corrupt_file_is_refused_not_served_empty(tmp_path):
 def test_an_unbuilt_store_is_refused_when_building_is_off(tmp_path):
     with pytest.raises(KnowledgeError, match="kb build"):
         open_knowledge(tmp_path / "empty.sqlite3", build=False)
+
+
+# -- the entity record and its card -------------------------------------------------------------------
+
+
+def entity(title: str, source: str = "wikipedia", **values) -> Entity:
+    fields = {"kind": "person", "aliases": ((title, "title", 1.0),)} | values
+    return Entity(id=f"{source}:{title}", title=title, description=None, summary=f"{title} is.", url=None,
+                  source=source, attribution=None, **fields)
+
+
+def test_a_card_dump_has_the_keys_the_api_always_sent(store):
+    palmyra = store.entities(["wikipedia:Palmyra"])["wikipedia:Palmyra"]
+    assert set(palmyra.card().model_dump()) == {"id", "title", "kind", "description", "summary", "url", "thumbnail",
+                                                "source", "attribution", "in_article"}  # no facts: none to show
+    syria = store.entities(["wikipedia:Syria"])["wikipedia:Syria"].card().model_dump()
+    assert syria["facts"]["capital"] == "Damascus"
+    with pytest.raises(ValidationError, match="extra"):
+        type(palmyra.card()).model_validate({**syria, "score": 1})
+
+
+# -- what an alias matcher reads ----------------------------------------------------------------------
+
+
+def test_aliases_since_gives_new_names_and_the_build_stamp_says_when_to_start_over(tmp_path):
+    store = KnowledgeStore(tmp_path / "kb.sqlite3")
+    store.create_schema()
+    assert store.aliases_since(0) == ([], 0) and store.build_stamp() == ""
+    ada = entity("Ada Lovelace", aliases=(("Ada Lovelace", "title", 1.0), ("Lovelace", "surname", 0.5)))
+    with store.write() as conn:
+        store.put(conn, [ada, entity("Castle", kind="place", common_noun=True)])
+    names, high = store.aliases_since(0)
+    assert sorted(names) == [("Ada Lovelace", "ada lovelace"), ("Lovelace", "lovelace")]  # no common noun
+    assert store.aliases_since(high) == ([], high)
+
+    store.put_wikipedia({"Syriatel": entity("Syriatel")}, time.time())
+    assert store.aliases_since(high)[0] == [("Syriatel", "syriatel")]
+    assert store.build_stamp() == ""  # write-through only adds names: read on from the high-water mark
+
+    path = tmp_path / "mine.jsonl"
+    path.write_text(json.dumps({"title": "Zenda", "aliases": ["Old Zenda"]}) + "\n", encoding="utf-8")
+    import_user_entries(store, path)
+    stamp = store.build_stamp()
+    assert stamp  # an import may replace rows: start over
+    import_user_entries(store, path)
+    assert store.build_stamp() != stamp
+
+
+# -- curated words ----------------------------------------------------------------------------------
+
+
+def test_the_kinds_file_is_part_of_the_build_fingerprint():
+    assert current_fingerprint()["kinds"]
+
+
+@pytest.mark.parametrize("change, field", [
+    (lambda d: d["topic_default"].update(People="human"), "topic_default.People"),
+    (lambda d: d["heads"].update(work=d["heads"]["work"] + " city"), "heads"),
+    (lambda d: d.pop("weak_heads"), "weak_heads"),
+    (lambda d: d.update(heads_extra="x"), "heads_extra"),
+])
+def test_a_malformed_kinds_file_is_refused_naming_the_field(tmp_path, change, field):
+    data = yaml.safe_load(KINDS_PATH.read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "kinds.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(KindsError, match=f"kinds.yaml: {field}: "):
+        load_kind_words(path)

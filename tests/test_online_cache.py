@@ -8,14 +8,29 @@ import time
 
 import pytest
 
-from reader_context.knowledge.online import OnlineKnowledge, warm
-from reader_context.knowledge.store import Entry, KnowledgeStore
+from reader_context.knowledge.entity import Entity
+from reader_context.knowledge.online import OnlineKnowledge
+from reader_context.knowledge.store import KnowledgeStore
+from reader_context.knowledge.warm import warm
 from reader_context.knowledge.wikipedia import WikipediaSource, WikipediaUnavailable
 from reader_context.settings import Settings
-from redis_server import BINARY, MISSING_REASON, RedisServer
+from redis_server import redis_server  # noqa: F401 (a fixture)
 from wikipedia_standin import Article, Fault, Seen, WikipediaStandIn, closed_port_url, real_paragraphs
 
-ONLINE_LOG = "reader_context.knowledge.online"
+SHARED_LOG = "reader_context.knowledge.shared"
+
+
+class FakeClock:
+    """Wall and monotonic time at once, moved on by the test instead of sleeping."""
+
+    def __init__(self):
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
 
 
 @pytest.fixture(scope="module")
@@ -49,9 +64,10 @@ def settings(tmp_path, **values) -> Settings:
     return Settings(data_dir=tmp_path, kb_path=tmp_path / "kb.sqlite3", warm_delay=0.25, **values)
 
 
-def online(store, url, config, redis_url=None) -> OnlineKnowledge:
+def online(store, url, config, redis_url=None, clock=None) -> OnlineKnowledge:
     source = WikipediaSource(url, timeout=0.5, breaker_seconds=0.3)
-    return OnlineKnowledge(store, source, config, redis_url, redis_retry_seconds=0.2)
+    clock = clock or FakeClock()
+    return OnlineKnowledge(store, source, config, redis_url, redis_retry_seconds=0.2, clock=clock, monotonic=clock)
 
 
 def titles(entries):
@@ -89,7 +105,7 @@ def test_written_through_to_sqlite_and_served_offline(store, standin, tmp_path):
 
 
 def test_an_embedded_entry_is_served_and_never_overwritten(store, standin, tmp_path):
-    curated = Entry(id="wikipedia:Islamic State", title="Islamic State", kind="organization",
+    curated = Entity(id="wikipedia:Islamic State", title="Islamic State", kind="organization",
                     description="Curated description", summary="Curated summary.", url=None,
                     source="embedded", attribution="curated", aliases=(("Islamic State", "title", 1.0),))
     with store.write() as conn:
@@ -97,36 +113,41 @@ def test_an_embedded_entry_is_served_and_never_overwritten(store, standin, tmp_p
     ok = online(store, standin.url, settings(tmp_path))
     found = ok.lookup("Daesh")  # the redirect leads to an id the base already holds
     assert [(e.source, e.summary) for e in found] == [("embedded", "Curated summary.")]
-    assert store.cards(["wikipedia:Islamic State"])["wikipedia:Islamic State"].summary == "Curated summary."
+    assert store.entities(["wikipedia:Islamic State"])["wikipedia:Islamic State"].summary == "Curated summary."
     assert ok.get(["wikipedia:Islamic State"])["wikipedia:Islamic State"].source == "embedded"
 
 
 def test_no_article_is_remembered_in_every_layer_for_less_time(store, standin, tmp_path):
     config = settings(tmp_path, online_negative_seconds=0.5)
-    ok = online(store, standin.url, config)
+    clock = FakeClock()
+    ok = online(store, standin.url, config, clock=clock)
     assert ok.lookup("Zzyzx Quorble") == []
     assert ok.get(["wikipedia:Zzyzx Quorble", "wikipedia:Palmyra (disambiguation)"]) == {
         "wikipedia:Zzyzx Quorble": None, "wikipedia:Palmyra (disambiguation)": None}
     sent = standin.seen.requests
     assert ok.lookup("Zzyzx Quorble") == []
     assert standin.seen.requests == sent
-    offline = online(store, closed_port_url(), config)
+    offline = online(store, closed_port_url(), config, clock=clock)
     assert offline.lookup("Zzyzx Quorble") == []  # persisted: "none", not "not yet"
     assert offline.get(["wikipedia:Palmyra (disambiguation)"]) == {"wikipedia:Palmyra (disambiguation)": None}
-    time.sleep(0.6)
-    assert online(store, standin.url, config).lookup("Zzyzx Quorble") == []
+    clock.advance(0.4)
+    assert online(store, standin.url, config, clock=clock).lookup("Zzyzx Quorble") == []
+    assert standin.seen.searches["Zzyzx Quorble"] == 1  # still fresh
+    clock.advance(0.2)
+    assert online(store, standin.url, config, clock=clock).lookup("Zzyzx Quorble") == []
     assert standin.seen.searches["Zzyzx Quorble"] == 2  # asked again once the negative answer expired
 
 
 def test_an_old_entry_is_fetched_again_but_served_while_wikipedia_is_down(store, standin, tmp_path):
     config = settings(tmp_path, online_refresh_days=0.3 / 86_400)
-    online(store, standin.url, config).lookup("Syriatel")
-    time.sleep(0.4)
-    down = online(store, closed_port_url(), config)
+    clock = FakeClock()
+    online(store, standin.url, config, clock=clock).lookup("Syriatel")
+    clock.advance(0.4)
+    down = online(store, closed_port_url(), config, clock=clock)
     assert titles(down.lookup("Syriatel")) == ["Syriatel"]
     assert down.get(["wikipedia:Syriatel"])["wikipedia:Syriatel"].title == "Syriatel"
     assert standin.seen.titles["Syriatel"] == 1
-    assert titles(online(store, standin.url, config).lookup("Syriatel")) == ["Syriatel"]
+    assert titles(online(store, standin.url, config, clock=clock).lookup("Syriatel")) == ["Syriatel"]
     assert standin.seen.titles["Syriatel"] == 2 and standin.seen.searches["Syriatel"] == 2
 
 
@@ -143,15 +164,16 @@ def test_one_card_by_id_is_one_rest_summary_and_several_are_one_query(store, sta
 
 def test_an_article_gone_from_wikipedia_leaves_the_base(store, standin, tmp_path):
     config = settings(tmp_path, online_refresh_days=0.2 / 86_400)
+    clock = FakeClock()
     standin.add(Article("Short-lived page", "Short-lived page is an article of this test. It is deleted soon."))
     try:
-        assert online(store, standin.url, config).get(["wikipedia:Short-lived page"])["wikipedia:Short-lived page"]
+        assert online(store, standin.url, config, clock=clock).get(["wikipedia:Short-lived page"])["wikipedia:Short-lived page"]
     finally:
         del standin.articles["Short-lived page"]
-    time.sleep(0.3)
-    gone = online(store, standin.url, config).get(["wikipedia:Short-lived page"])
+    clock.advance(0.3)
+    gone = online(store, standin.url, config, clock=clock).get(["wikipedia:Short-lived page"])
     assert gone == {"wikipedia:Short-lived page": None}
-    assert store.cards(["wikipedia:Short-lived page"]) == {} and store.search("Short-lived") == []
+    assert store.entities(["wikipedia:Short-lived page"]) == {} and store.search("Short-lived") == []
 
 
 def test_nothing_known_and_wikipedia_down_means_not_yet(store, standin, tmp_path):
@@ -186,15 +208,6 @@ def test_a_failing_wikipedia_rests_and_the_cache_still_answers(store, standin, t
 # -- Redis ------------------------------------------------------------------------------------
 
 
-@pytest.fixture()
-def redis_server(tmp_path):
-    if BINARY is None:
-        pytest.skip(MISSING_REASON)
-    server = RedisServer(tmp_path).start()
-    yield server
-    server.stop()
-
-
 def test_two_workers_sharing_redis_make_one_call_per_title(standin, redis_server, tmp_path):
     config = settings(tmp_path)
     workers = [online(new_store(tmp_path / f"worker{i}.sqlite3"), standin.url, config, redis_server.url)
@@ -225,22 +238,23 @@ def test_two_workers_sharing_redis_make_one_call_per_title(standin, redis_server
 
 def test_redis_dying_mid_run_costs_one_warning_and_it_comes_back(standin, redis_server, tmp_path, caplog):
     config = settings(tmp_path)
-    first = online(new_store(tmp_path / "a.sqlite3"), standin.url, config, redis_server.url)
-    caplog.set_level(logging.INFO, logger=ONLINE_LOG)
+    clock = FakeClock()
+    first = online(new_store(tmp_path / "a.sqlite3"), standin.url, config, redis_server.url, clock=clock)
+    caplog.set_level(logging.INFO, logger=SHARED_LOG)
     assert titles(first.lookup("ISIS")) == ["Islamic State"]
     redis_server.stop()
     for name in ("Irina Bokova", "Syriatel", "Daesh", "Palmyra Castle", "ISIS"):
         assert first.lookup(name), name
-        time.sleep(0.1)  # past the retry interval now and then: a failed retry warns no more
+        clock.advance(0.1)  # past the retry interval now and then: a failed retry warns no more
     assert first.status()["shared_cache"] is False
-    warnings = [r for r in caplog.records if r.name == ONLINE_LOG and r.levelno == logging.WARNING]
+    warnings = [r for r in caplog.records if r.name == SHARED_LOG and r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "unavailable" in warnings[0].getMessage()
 
     redis_server.start()  # the same port: Redis is back, empty
-    time.sleep(0.25)
+    clock.advance(0.25)
     assert titles(first.lookup("Fakhr-al-Din al-Maani Castle")) == ["Fakhr-al-Din al-Maani Castle"]
     assert first.status()["shared_cache"] is True
-    assert any("reachable again" in r.getMessage() for r in caplog.records if r.name == ONLINE_LOG)
+    assert any("reachable again" in r.getMessage() for r in caplog.records if r.name == SHARED_LOG)
     second = online(new_store(tmp_path / "b.sqlite3"), standin.url, config, redis_server.url)
     sent = standin.seen.requests
     assert titles(second.lookup("Fakhr-al-Din al-Maani Castle")) == ["Fakhr-al-Din al-Maani Castle"]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import threading
 import time
 
+import httpx
 import pytest
 
 from reader_context.knowledge.packs import sentences
-from reader_context.knowledge.wikipedia import (
-    CircuitBreaker, WikipediaSource, WikipediaUnavailable, retry_after_seconds,
-)
+from reader_context.knowledge.breaker import CircuitBreaker, retry_after_seconds
+from reader_context.knowledge.wikipedia import WikipediaSource, WikipediaUnavailable
 from wikipedia_standin import Fault, WikipediaStandIn, closed_port_url, real_paragraphs
 
 
@@ -37,6 +37,28 @@ def test_redirects_and_search_reach_the_article(wiki):
     assert {a for a, origin, _ in found["ISIS"].aliases if origin == "redirect"} == {"ISIS", "Daesh", "ISIL"}
     assert wiki.search("Daesh")[0] == "Islamic State"
     assert "Fakhr-al-Din al-Maani Castle" in wiki.search("Maani castle")  # not a title: only search finds it
+
+
+def test_real_wikipedia_is_searched_through_wikipedia_api(standin):
+    """Against https://en.wikipedia.org the search goes through wikipedia-api's public interface; here its
+    requests are carried to the stand-in, so both ways of searching give the same candidates."""
+    def to_standin(request: httpx.Request) -> httpx.Response:
+        assert request.url.host == "en.wikipedia.org"
+        answer = httpx.get(f"{standin.url}{request.url.path}", params=request.url.params,
+                           headers={"User-Agent": request.headers["User-Agent"]})
+        return httpx.Response(answer.status_code, headers={"Content-Type": answer.headers["content-type"]},
+                              content=answer.content)
+
+    agent = "ReaderContextTests/1.0 (tests@example.org)"
+    real = WikipediaSource(transport=httpx.MockTransport(to_standin), timeout=0.5, user_agent=agent)
+    ours = WikipediaSource(standin.url, timeout=0.5, user_agent=agent)
+    try:
+        assert real._wiki is not None and ours._wiki is None
+        for name in ("Daesh", "Maani castle", "Zzyzx Quorble"):
+            assert real.search(name) == ours.search(name), name
+    finally:
+        real.close()
+        ours.close()
 
 
 def test_card_fields(wiki, standin):

@@ -211,16 +211,16 @@ class TitleResolver:
 
     def _common_noun(self, entity_id: str) -> bool:
         if entity_id not in self._nouns:
-            found = self.store.candidates([entity_id]).get(entity_id)
+            found = self.store.entities([entity_id]).get(entity_id)
             self._nouns[entity_id] = bool(found and getattr(found, "common_noun", False))
         return self._nouns[entity_id]
 
     def _resolve(self, title: str) -> tuple[frozenset[str], str]:
         exact = f"wikipedia:{title}"
-        if self.store.candidates([exact]):
+        if self.store.entities([exact]):
             return frozenset({exact}), "title"
         hits = self.store.lookup_alias(alias_key(title))
-        cards = self.store.cards(h.entity_id for h in hits) if hits else {}
+        cards = self.store.entities(h.entity_id for h in hits) if hits else {}
         titled = {i for i, c in cards.items() if normalize_title(c.title) == title}
         if titled:  # a title spelled with other dashes or accents
             return frozenset(titled), "title"

@@ -1,7 +1,9 @@
-"""Knowledge: the Card model, the SQLite store, and the packs that build it. Knows nothing of spaCy or Flask."""
+"""Knowledge: the Entity record and its Card, the SQLite store, and the packs that build it. Knows nothing of
+spaCy or Flask."""
 
 from .build import build_embedded, import_user_entries, open_knowledge
-from .card import Card
-from .store import Candidate, KnowledgeError, KnowledgeStore
+from .entity import AliasHit, Card, Entity
+from .store import KnowledgeError, KnowledgeStore
 
-__all__ = ["Card", "Candidate", "KnowledgeError", "KnowledgeStore", "build_embedded", "import_user_entries", "open_knowledge"]
+__all__ = ["AliasHit", "Card", "Entity", "KnowledgeError", "KnowledgeStore", "build_embedded", "import_user_entries",
+           "open_knowledge"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import time
@@ -10,20 +11,22 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
-from .card import KINDS, WIKIPEDIA_ATTRIBUTION, wikipedia_url
+from .entity import KINDS, WIKIPEDIA_ATTRIBUTION, Entity, wikipedia_url
+from .curated import fingerprint
+from .kinds import DEFAULT_PATH as KINDS_PATH
 from .names import alias_key
 from .overrides import DEFAULT_PATH as OVERRIDES_PATH
-from .overrides import OverridesError, fingerprint, load_overrides
+from .overrides import load_overrides
 from .packs import (
     COUNTRY_PACKAGE, VITAL_PACKAGE, W_ALT, W_TITLE, country_alt_names, country_facts, country_records,
     package_version, vital_entries,
 )
-from .store import SCHEMA_VERSION, Entry, KnowledgeError, KnowledgeStore
+from .store import SCHEMA_VERSION, KnowledgeError, KnowledgeStore
 
 log = logging.getLogger(__name__)
 
 # Bump when the way entries or aliases are derived changes, so existing stores are rebuilt.
-BUILDER_VERSION = "5"
+BUILDER_VERSION = "6"
 
 
 def current_fingerprint() -> dict[str, str]:
@@ -33,6 +36,7 @@ def current_fingerprint() -> dict[str, str]:
         VITAL_PACKAGE: package_version(VITAL_PACKAGE),
         COUNTRY_PACKAGE: package_version(COUNTRY_PACKAGE),
         "overrides": fingerprint(OVERRIDES_PATH),
+        "kinds": fingerprint(KINDS_PATH),
     }
 
 
@@ -87,7 +91,8 @@ def build_embedded(store: KnowledgeStore, *, force: bool = False) -> BuildReport
             return None
         store.delete_source(conn, "embedded")
         store.put(conn, entries.values(), fresh=True)
-        _apply_overrides(conn, overrides)
+        store.apply_overrides(conn, overrides, strong=W_TITLE, weak=W_ALT)
+        store.renew_build_stamp(conn)
         store.set_meta(conn, current_fingerprint() | {"built_at": str(int(time.time()))})
     stats = store.stats()
     report = BuildReport(stats["by_source"].get("embedded", 0), stats["aliases"],
@@ -96,7 +101,7 @@ def build_embedded(store: KnowledgeStore, *, force: bool = False) -> BuildReport
     return report
 
 
-def _merge_countries(entries: dict[str, Entry]) -> int:
+def _merge_countries(entries: dict[str, Entity]) -> int:
     by_key = {alias_key(e.title): e for e in entries.values()}
     added = 0
     records = country_records()
@@ -116,17 +121,15 @@ def _merge_countries(entries: dict[str, Entry]) -> int:
         if facts.get("demonym") and demonym_owner.get(facts["demonym"]) == name:
             alts += ((facts["demonym"], "demonym", W_ALT),)
         if entry is not None:
-            entries[entry.id] = Entry(**{
-                **entry.__dict__, "kind": "place", "facts": facts,
-                "aliases": entry.aliases + ((name, "country-alt", W_ALT),) + alts,
-            })
+            entries[entry.id] = dataclasses.replace(
+                entry, kind="place", facts=facts, aliases=entry.aliases + ((name, "country-alt", W_ALT),) + alts)
             continue
         region = facts.get("region")
         description = f"Country or territory in {region}" if region else "Country or territory"
         summary = f"{name} is a country or territory" + (f" in {region}" if region else "") + "."
         if facts.get("capital"):
             summary += f" Its capital is {facts['capital']}."
-        entries[f"wikipedia:{name}"] = Entry(
+        entries[f"wikipedia:{name}"] = Entity(
             id=f"wikipedia:{name}", title=name, kind="place", description=description, summary=summary,
             context=f"{description}. {summary}", url=wikipedia_url(name), source="embedded",
             attribution="countryinfo (MIT); " + WIKIPEDIA_ATTRIBUTION, facts=facts,
@@ -136,36 +139,10 @@ def _merge_countries(entries: dict[str, Entry]) -> int:
     return added
 
 
-def _apply_overrides(conn, overrides) -> None:
-    def entity_id(title: str) -> str:
-        row = conn.execute("SELECT id FROM entities WHERE title = ? AND source = 'embedded'", (title,)).fetchone()
-        if row is None:
-            raise OverridesError(f"aliases.yaml names {title!r}, which the embedded knowledge base does not hold")
-        return row[0]
-
-    for item in overrides.aliases:
-        conn.execute(
-            "INSERT OR REPLACE INTO aliases(key, alias, entity_id, origin, weight) VALUES (?,?,?,?,?)",
-            (alias_key(item.alias), item.alias, entity_id(item.title), "override", W_TITLE),
-        )
-    for item in overrides.needs_support:
-        eid = entity_id(item.title)
-        cur = conn.execute(
-            "UPDATE aliases SET origin = 'needs-support' WHERE key = ? AND entity_id = ?", (alias_key(item.alias), eid)
-        )
-        if cur.rowcount == 0:
-            conn.execute(
-                "INSERT INTO aliases(key, alias, entity_id, origin, weight) VALUES (?,?,?,?,?)",
-                (alias_key(item.alias), item.alias, eid, "needs-support", W_ALT),
-            )
-    for item in overrides.never_link:
-        conn.execute("DELETE FROM aliases WHERE key = ? AND origin != 'title'", (alias_key(item.alias),))
-
-
 # -- a user's own entries ----------------------------------------------------------------------
 
 
-class UserEntry(BaseModel):
+class UserEntity(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     title: str = Field(min_length=1, max_length=300)
@@ -193,13 +170,13 @@ def import_user_entries(store: KnowledgeStore, path: Path) -> ImportReport:
     nothing already in the store is lost even if the import is interrupted.
     """
     report = ImportReport()
-    entries: list[Entry] = []
+    entries: list[Entity] = []
     with open(path, encoding="utf-8", errors="replace") as fh:
         for number, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
             try:
-                item = UserEntry.model_validate(json.loads(line))
+                item = UserEntity.model_validate(json.loads(line))
             except json.JSONDecodeError as exc:
                 report.errors.append((number, f"not JSON: {exc.msg}"))
                 continue
@@ -209,7 +186,7 @@ def import_user_entries(store: KnowledgeStore, path: Path) -> ImportReport:
                 report.errors.append((number, f"{where}: {first['msg']}"))
                 continue
             aliases = ((item.title, "title", W_TITLE),) + tuple((a, "user", W_TITLE) for a in item.aliases if a)
-            entries.append(Entry(
+            entries.append(Entity(
                 id=f"user:{item.title}", title=item.title, kind=item.kind, description=item.description,
                 summary=item.summary, context=f"{item.description or ''}. {item.summary or ''}",
                 url=str(item.url) if item.url else None, source="user", attribution="Added by the user",
@@ -218,4 +195,5 @@ def import_user_entries(store: KnowledgeStore, path: Path) -> ImportReport:
     if entries:
         with store.write() as conn:
             report.added = store.put(conn, entries, fetched_at=time.time())
+            store.renew_build_stamp(conn)
     return report

@@ -8,62 +8,74 @@ is a city. Matching keywords anywhere in the text gets these wrong; the head nou
 from __future__ import annotations
 
 import re
+from functools import cache
+from pathlib import Path
+from typing import Literal, NamedTuple
 
-HEADS: dict[str, str] = {}
-for _kind, _words in {
-    "person": """politician president king queen emperor empress philosopher writer poet novelist composer painter
-        actor actress singer musician scientist physicist chemist mathematician explorer general pope saint
-        prophet footballer player cricketer athlete sprinter boxer swimmer cyclist golfer driver businessman
-        businesswoman magnate inventor engineer architect sculptor director filmmaker economist historian
-        psychologist psychiatrist biologist naturalist astronomer revolutionary activist dictator monarch ruler
-        pharaoh sultan caliph minister chancellor lady journalist comedian rapper songwriter singer-songwriter
-        dancer theologian statesman stateswoman diplomat lawyer jurist judge physician surgeon astronaut
-        cosmonaut aviator officer leader commander admiral marshal prince princess tsar czar shah khan consort
-        nobleman noblewoman aristocrat conqueror missionary reformer preacher rabbi imam bishop archbishop
-        cardinal mystic guru monk nun scholar linguist sociologist anthropologist geographer cartographer
-        photographer designer chef entrepreneur investor philanthropist industrialist banker model youtuber
-        presenter host author playwright dramatist lyricist conductor pianist violinist guitarist drummer cellist
-        organist soprano tenor baritone choreographer diarist emir founder spokesperson secretary-general
-        senator governor mayor chairman ceo coach manager referee tennis golfer chess grandmaster polymath
-        mother father son daughter wife husband""",
-    "place": """country state city capital town village municipality commune river lake sea ocean mountain
-        mountains range peak volcano island islands archipelago continent subcontinent region province county
-        district prefecture territory desert peninsula valley canal strait gulf bay metropolis megacity site
-        building temple cathedral mosque church palace castle citadel fortress fort bridge tower monument park
-        waterfall falls glacier plateau plain basin delta reef forest rainforest steppe empire kingdom caliphate
-        sultanate republic dynasty confederation colony polity civilization civilisation port airport stadium
-        museum library square street road wall dam mine neighborhood neighbourhood borough suburb landmark
-        area location oasis cave coast cape lagoon complex ruins tomb mausoleum pyramid statue garden zoo
-        university campus emirate principality duchy""",
-    "organization": """organization organisation agency company university union corporation conglomerate party college school
-        band group duo trio league alliance club team bank denomination charity brand manufacturer automaker
-        broadcaster network institute institution foundation association society order movement militia army
-        navy police parliament legislature council court ministry government department commission committee
-        retailer airline publisher label studio cartel coalition bloc firm enterprise subsidiary website
-        outlet orchestra choir ensemble franchise consortium exchange""",
-    "event": """war battle revolution earthquake tsunami cyclone hurricane typhoon flood floods pandemic epidemic
-        crisis election massacre genocide siege rebellion uprising invasion bombing bombings attack attacks
-        disaster famine revolt conference summit olympics games championship cup tournament festival eruption
-        protests riots coup assassination campaign expedition crusade conquest accident shooting pogrom
-        holocaust migration conflict incident race competition plague outbreak referendum treaty wars
-        conflicts crisis scandal ceremony""",
-    "work": """film novel novella book painting album song opera symphony concerto poem play sculpture fresco
-        series sitcom game treatise manuscript text scripture magazine newspaper comic comics manga anime ballet
-        musical story essay mural tale work soundtrack single artwork epic trilogy saga show documentary
-        encyclopedia dictionary journal""",
-}.items():
-    for _w in _words.split():
-        HEADS.setdefault(_w, _kind)
+from pydantic import BaseModel, ConfigDict, field_validator
 
-# Heads that name a thing of the world only in the human topics: "Group of even-toed ruminants" and
-# "Area of mathematics" are concepts, "Swedish pop group" and "State in Mesopotamia" are not.
-WEAK_HEADS = {"group", "order", "movement", "state", "area", "range", "complex", "union", "series", "work",
-              "game", "games", "model", "network", "society", "family", "class", "system", "show", "text", "plain",
-              "basin", "play", "single", "label", "exchange", "site", "race", "founder"}
-HUMAN_TOPICS = {"People", "Geography", "History", "Society and social sciences", "Arts", "Uncategorized",
-                "Philosophy and religion", "Everyday life"}
-NOT_ADVERBS = {"family", "assembly", "ally", "monopoly", "anomaly", "butterfly"}
-TOPIC_DEFAULT = {"People": "person", "Geography": "place"}
+from .curated import load_yaml
+
+DEFAULT_PATH = Path(__file__).with_name("data") / "kinds.yaml"
+
+_KIND = Literal["person", "place", "organization", "event", "work", "concept", "other"]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+class KindWords(BaseModel):
+    """data/kinds.yaml: head nouns by kind, and the words that bend the rule."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    heads: dict[_KIND, str]
+    weak_heads: str
+    human_topics: frozenset[str]
+    not_adverbs: str
+    topic_default: dict[str, _KIND]
+
+    @field_validator("heads")
+    @classmethod
+    def _one_kind_per_word(cls, heads: dict[str, str]) -> dict[str, str]:
+        seen: dict[str, str] = {}
+        for kind, text in heads.items():
+            for word in text.split():
+                if word != word.lower():
+                    raise ValueError(f"{word!r} under {kind} must be lower case (heads are compared lower-cased)")
+                if word in seen and seen[word] != kind:
+                    raise ValueError(f"{word!r} is listed under both {seen[word]} and {kind}")
+                seen[word] = kind
+        return heads
+
+    @property
+    def head_kinds(self) -> dict[str, str]:
+        return {w: kind for kind, text in self.heads.items() for w in text.split()}
+
+
+class KindsError(ValueError):
+    pass
+
+
+def load_kind_words(path: Path = DEFAULT_PATH) -> KindWords:
+    return load_yaml(path, KindWords, KindsError)
+
+
+class _Tables(NamedTuple):
+    heads: dict[str, str]
+    weak_heads: frozenset[str]
+    human_topics: frozenset[str]
+    not_adverbs: frozenset[str]
+    topic_default: dict[str, str]
+
+
+@cache
+def _tables() -> _Tables:
+    words = load_kind_words()
+    return _Tables(words.head_kinds, _words(words.weak_heads), words.human_topics, _words(words.not_adverbs),
+                   dict(words.topic_default))
+
 
 _CUT = re.compile(
     r"\s(?:of|in|by|from|for|that|who|which|with|on|at|above|near|to|between|within|since|during|founded|"
@@ -75,20 +87,22 @@ _MYTH = re.compile(r"\b(?:god|goddess|deity|mytholog\w*|legendary|mythical|ficti
 
 
 def head_noun(description: str) -> str:
+    not_adverbs = _tables().not_adverbs
     phrase = _CUT.split(description, maxsplit=1)[0]
     # "Country primarily in North America": adverbs are not heads.
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z\-']*", phrase) if not (w.islower() and w.endswith("ly") and w not in NOT_ADVERBS)]
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z\-']*", phrase) if not (w.islower() and w.endswith("ly") and w not in not_adverbs)]
     return words[-1].lower() if words else ""
 
 
 def classify(description: str | None, topic: str | None = None) -> str:
+    heads, weak_heads, human_topics, _, topic_default = _tables()
     text = (description or "").strip()
     if _MYTH.search(text):
         return "other"
     head = head_noun(text)
-    kind = HEADS.get(head) or (HEADS.get(head[:-1]) if head.endswith("s") else None)
-    if kind and (head not in WEAK_HEADS or topic in HUMAN_TOPICS):
+    kind = heads.get(head) or (heads.get(head[:-1]) if head.endswith("s") else None)
+    if kind and (head not in weak_heads or topic in human_topics):
         return kind
     if topic == "People" and re.search(r"\(\s*(?:c\.\s*|born\s+|b\.\s*)?\d{1,4}", text):
         return "person"
-    return TOPIC_DEFAULT.get(topic or "", "concept")
+    return topic_default.get(topic or "", "concept")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
+
+from .curated import load_yaml
 
 DEFAULT_PATH = Path(__file__).with_name("data") / "aliases.yaml"
 
@@ -42,16 +42,4 @@ class OverridesError(ValueError):
 
 
 def load_overrides(path: Path = DEFAULT_PATH) -> Overrides:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        return Overrides.model_validate(raw)
-    except (OSError, yaml.YAMLError) as exc:
-        raise OverridesError(f"{path}: {exc}") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise OverridesError(f"{path}: {where}: {first['msg']}") from exc
-
-
-def fingerprint(path: Path = DEFAULT_PATH) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return load_yaml(path, Overrides, OverridesError)

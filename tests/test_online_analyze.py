@@ -115,7 +115,7 @@ def test_a_late_card_is_served_by_any_worker_and_keeps_its_own_article(kb_path, 
     other = analyzer_for(kb, closed_port_url())  # a second worker on the same store that never reaches Wikipedia
     wiki.delay = 0.8
     pids = {}
-    for context in ("of UNESCO", "a Bulgarian diplomat"):
+    for context in ("of UNESCO", "the head of UNESCO"):
         result = worker.analyze([Block("p", f"Irina Bokova, {context}, spoke in Paris on Monday.")]).model_dump()
         pids[context] = next(m["pending"] for m in result["mentions"] if m["text"] == "Irina Bokova")
     assert len(set(pids.values())) == 2 and not any("Bokova" in pid for pid in pids.values())
@@ -131,20 +131,26 @@ def test_one_analyzer_serves_many_threads_at_once(kb_path, tmp_path, wiki, seed_
     from concurrent.futures import ThreadPoolExecutor
 
     articles = [[b] for b in seed_blocks] + [seed_blocks[i:i + 3] for i in range(0, len(seed_blocks), 3)]
-    (tmp_path / "alone").mkdir()
-    alone = analyzer_for(copy_kb(kb_path, tmp_path / "alone"), wiki.url, online="always", deadline_ms=10_000)
-    expected = [strip(alone.analyze(a).model_dump()) for a in articles]
     shared = analyzer_for(copy_kb(kb_path, tmp_path), wiki.url, online="always", deadline_ms=10_000)
     wiki.delay = 0.02
     with ThreadPoolExecutor(6) as pool:
-        for _round in range(2):  # the second round is answered from the response cache
-            got = list(pool.map(lambda a: strip(shared.analyze(a).model_dump()), articles))
-            assert got == expected
+        # First, every lookup at once from cold caches; the base learns from Wikipedia as it goes, so what
+        # a name links to may change while it does. Every mark still covers exactly its words.
+        for article, result in zip(articles, pool.map(lambda a: shared.analyze(a).model_dump(), articles)):
+            texts = {b.id: b.text for b in article}
+            assert all(texts[m["block"]][m["start"]:m["end"]] == m["text"] for m in result["mentions"] + result["terms"])
+        # Then, the base settled, each article alone and all of them at once must agree, with and without the
+        # response cache.
+        shared.responses.clear()
+        expected = [strip(shared.analyze(a).model_dump()) for a in articles]
+        shared.responses.clear()
+        for _round in ("analysed", "from the response cache"):
+            assert list(pool.map(lambda a: strip(shared.analyze(a).model_dump()), articles)) == expected, _round
     hit = shared.analyze(articles[0])
     hit.mentions.clear()
     hit.stats.words = -1
     again = shared.analyze(articles[0]).model_dump()
-    assert strip(again) == expected[0] and again["stats"]["cached"]
+    assert again["stats"]["cached"] and strip(again) == expected[0]
 
 
 def strip(result: dict) -> dict:

@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from .knowledge.entity import Card
+
 
 __all__ = [
     "AnalyzeRequest", "AnalyzeResponse", "Attribution", "BlockIn", "Card", "CardsResponse", "ErrorBody",
@@ -74,20 +76,6 @@ class AnalyzeRequest(_Model):
 
 
 # -- the analysis --------------------------------------------------------------------------------
-
-
-class Card(_Model):  # TEMP until knowledge.entity lands
-    id: str
-    title: str
-    kind: Literal["person", "place", "organization", "event", "work", "concept", "other"]
-    description: str | None
-    summary: str | None
-    url: str | None
-    thumbnail: str | None = None
-    source: Literal["embedded", "wikipedia", "article", "user"]
-    attribution: str | None
-    facts: dict[str, str] | None = None
-    in_article: list[str] = []
 
 
 class Mention(_Model):

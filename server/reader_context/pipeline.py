@@ -88,6 +88,10 @@ class Analyzer:
             self.terms = self.nlp.create_pipe("reader_context_terms")
             self.online = OnlineKnowledge.from_settings(self.store, st)
             self.pending = PendingCards(self.store, self.online.shared, ttl_seconds=PENDING_SECONDS)
+            # The alias index and the term matchers compile on their first Doc: here, not in a reader's request.
+            warm = self.nlp("Reader Context warms up in Paris.")
+            self.mentions(warm)
+            self.terms(warm)
             pool = ThreadPoolExecutor(max_workers=st.wikipedia_max_in_flight, thread_name_prefix="wikipedia")
             self.online_linking = OnlineLinking(self.linker, self.online, self.pending, pool)
             self._ready.set()

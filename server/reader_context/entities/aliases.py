@@ -81,8 +81,13 @@ class AliasIndex:
 
     def find(self, doc: Doc) -> list[Span]:
         """The longest alias at each place a name can start, left to right, without overlaps."""
+        # Accents and dashes folded on the text's side too, so "Pútin" and "São Paulo" meet their aliases: a
+        # shadow Doc with the same tokens, folded, only for text that has something to fold.
+        shadow = None
+        if any(not t.is_ascii and fold(t.text) != t.text for t in doc):
+            shadow = Doc(doc.vocab, words=[fold(t.text) or t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
         with self._lock:
-            matches = self._matcher(doc)
+            matches = self._matcher(doc) + (self._matcher(shadow) if shadow is not None else [])
             keys, weak = self.keys, self.weak
         longest: dict[int, int] = {}
         for _, start, end in matches:

@@ -135,5 +135,5 @@ def article_card(group: Group) -> Card:
     return Card(
         id=f"article:{group.name}", title=group.name, kind=KIND_OF_LABEL.get(group.label or "", "other"),
         description="; ".join(group.contexts[:3]), summary=first, url=None, source="article",
-        attribution="From this article", in_article=list(group.contexts),
+        attribution="From this article", thumbnail=None, in_article=list(group.contexts),
     )

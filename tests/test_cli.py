@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # each test starts the console script, which loads the model
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -15,6 +15,8 @@ from schemathesis.config import SchemathesisConfig
 
 from reader_context.web import create_app
 
+pytestmark = pytest.mark.slow  # schemathesis sends hundreds of requests
+
 # Bounded for CI: about 700 requests in all, under a minute on two cores.
 EXAMPLES = int(os.environ.get("READER_CONTEXT_CONTRACT_EXAMPLES", "50"))
 KEY = "contract-test-key-0123456789"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import time
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -14,6 +15,8 @@ from fuzz_harness import article_text, block_id, check_marks
 from reader_context.language import LexiconError, load_lexicon
 from reader_context.language import lexicon as lexicon_module
 from reader_context.pipeline import Block
+
+pytestmark = pytest.mark.slow  # thousands of generated inputs
 
 # About 15 s each on two cores; raise for a longer local run.
 SECONDS = float(os.environ.get("READER_CONTEXT_FUZZ_SECONDS", "15"))

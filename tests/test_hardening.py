@@ -60,7 +60,8 @@ HOSTILE = {
 }
 
 
-@pytest.mark.parametrize("name", list(HOSTILE))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n == "max_chars_of_sentences" else n
+                                  for n in HOSTILE])
 @pytest.mark.parametrize("shape", ["text", "blocks"])
 def test_hostile_text_is_answered_with_correct_offsets(client, name, shape):
     if name == "max_chars_of_sentences" and shape == "blocks":

@@ -58,6 +58,7 @@ def test_every_override_names_an_entry_that_exists(store):
         assert item.title in titles, item
 
 
+@pytest.mark.slow  # builds a knowledge base of its own
 def test_user_import_reports_bad_lines_and_keeps_everything_else(tmp_path):
     path = tmp_path / "kb.sqlite3"
     store = open_knowledge(path)
@@ -84,6 +85,7 @@ def test_user_import_reports_bad_lines_and_keeps_everything_else(tmp_path):
     assert store.stats()["by_source"]["embedded"] == before
 
 
+@pytest.mark.slow  # builds a knowledge base of its own
 def test_a_stale_store_is_rebuilt_and_a_fresh_one_is_not(tmp_path):
     path = tmp_path / "kb.sqlite3"
     store = open_knowledge(path)

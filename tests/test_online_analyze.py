@@ -23,6 +23,8 @@ from wikipedia_standin import Fault, Seen, closed_port_url
 from reader_context.pipeline import Analyzer, Block
 from reader_context.settings import Settings
 
+pytestmark = pytest.mark.slow  # a stand-in Wikipedia with delays, gunicorn and Redis
+
 DEADLINE_MS = 600
 
 

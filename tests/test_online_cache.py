@@ -208,6 +208,7 @@ def test_a_failing_wikipedia_rests_and_the_cache_still_answers(store, standin, t
 # -- Redis ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a real redis-server
 def test_two_workers_sharing_redis_make_one_call_per_title(standin, redis_server, tmp_path):
     config = settings(tmp_path)
     workers = [online(new_store(tmp_path / f"worker{i}.sqlite3"), standin.url, config, redis_server.url)
@@ -236,6 +237,7 @@ def test_two_workers_sharing_redis_make_one_call_per_title(standin, redis_server
         assert titles(offline.lookup("Palmyra Castle")) == ["Fakhr-al-Din al-Maani Castle"]
 
 
+@pytest.mark.slow  # a real redis-server
 def test_redis_dying_mid_run_costs_one_warning_and_it_comes_back(standin, redis_server, tmp_path, caplog):
     config = settings(tmp_path)
     clock = FakeClock()

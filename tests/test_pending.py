@@ -56,6 +56,7 @@ def test_two_articles_naming_one_person_keep_their_own_cards(tmp_path):
     assert found[one].in_article == ["the UNESCO chief"] and found[two].in_article == ["a Bulgarian candidate"]
 
 
+@pytest.mark.slow  # a real redis-server
 def test_two_machines_share_cards_through_redis(tmp_path, redis_server):
     first = PendingCards(new_store(tmp_path / "a.sqlite3"), shared(redis_server.url))
     second = PendingCards(new_store(tmp_path / "b.sqlite3"), shared(redis_server.url))

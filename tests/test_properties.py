@@ -14,6 +14,8 @@ from fuzz_harness import analyze_requests, article_text, block_texts, check_mark
 from reader_context.web import create_app
 from reader_context.contract import AnalyzeResponse
 
+pytestmark = pytest.mark.slow  # hypothesis sends hundreds of generated requests
+
 EXAMPLES = int(os.environ.get("READER_CONTEXT_PROPERTY_EXAMPLES", "150"))
 SETTINGS = hypothesis_settings(max_examples=EXAMPLES, deadline=None, database=None,
                                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

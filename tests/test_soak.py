@@ -20,6 +20,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+pytestmark = pytest.mark.slow  # gunicorn with several workers for 20 s
+
 ROOT = Path(__file__).resolve().parents[1]
 SECONDS = float(os.environ.get("READER_CONTEXT_SOAK_SECONDS", "20"))
 WORKERS = 3

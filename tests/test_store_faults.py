@@ -21,6 +21,8 @@ from reader_context.knowledge import KnowledgeError, KnowledgeStore, import_user
 from reader_context.knowledge import store as store_module
 from reader_context.web import create_app
 
+pytestmark = pytest.mark.slow  # other processes holding locks on the knowledge base
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from ..curated import load_yaml
 
 DEFAULT_PATH = Path(__file__).with_name("data") / "vocabulary.yaml"
 
@@ -38,15 +39,7 @@ class Vocabulary(BaseModel):
 
 
 def load_vocabulary(path: Path = DEFAULT_PATH) -> Vocabulary:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return Vocabulary.model_validate(raw)
-    except (OSError, yaml.YAMLError) as exc:
-        raise VocabularyError(f"{path}: {exc}") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "file"
-        raise VocabularyError(f"{path}: field {where!r}: {first['msg']}") from exc
+    return load_yaml(path, Vocabulary, VocabularyError)
 
 
 @cache

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
 from .entity import KINDS, WIKIPEDIA_ATTRIBUTION, Entity, wikipedia_url
-from .curated import fingerprint
+from ..curated import fingerprint
 from .kinds import DEFAULT_PATH as KINDS_PATH
 from .names import alias_key
 from .overrides import DEFAULT_PATH as OVERRIDES_PATH

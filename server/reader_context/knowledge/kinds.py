@@ -14,7 +14,7 @@ from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from .curated import load_yaml
+from ..curated import load_yaml
 
 DEFAULT_PATH = Path(__file__).with_name("data") / "kinds.yaml"
 

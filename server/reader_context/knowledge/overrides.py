@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .curated import load_yaml
+from ..curated import load_yaml
 
 DEFAULT_PATH = Path(__file__).with_name("data") / "aliases.yaml"
 

@@ -13,6 +13,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import PydanticCustomError
 
+from ..curated import read_yaml
+
 
 class Strict(BaseModel):
     # Frozen, so one loaded instance can be shared by every request thread; unknown fields are typos.
@@ -40,7 +42,7 @@ def describe(error: ValidationError, model: type[BaseModel]) -> tuple[str, str]:
 def read_mapping(path: Path, kind: str, error: type[ValueError], fields: str) -> dict[str, Any]:
     """The YAML mapping at `path`; anything else raises `error` saying what is wrong with the file."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = read_yaml(path)
     except OSError as exc:
         raise error(f"{kind} {path}: cannot be read: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:

@@ -108,7 +108,6 @@ class AliasIndex:
             free_from = span.end
             if is_acronym(span.text) and shouting(span):
                 continue
-            span._.found_by = "alias"
             spans.append(span)
         return spans
 

@@ -93,8 +93,6 @@ class MentionFinder:
             elif (ent.label_ == "NORP" and len(ent) == 1 and alias_key(ent.text) in keys
                   and not (ent.end < len(doc) and capitalised(doc[ent.end]) and doc[ent.end].tag_ in ("NNP", "NNPS"))):
                 found.append(Span(doc, ent.start, ent.end, label="NORP"))
-        for span in found:
-            span._.found_by = "ner"
         return found
 
     def _proper_runs(self, doc: Doc) -> list[Span]:
@@ -102,9 +100,7 @@ class MentionFinder:
         for _, start, end in self._runs(doc):
             span = doc[start:end]
             if sum(1 for t in span if t.is_alpha) >= 2 and not shouting(span):
-                run = Span(doc, start, end)
-                run._.found_by = "run"
-                runs.append(run)
+                runs.append(Span(doc, start, end))
         return runs
 
 
@@ -152,14 +148,18 @@ def choose_mentions(ner: list[Span], alias: list[Span], runs: list[Span]) -> lis
     - A proper-noun run replaces the shorter names inside it ("Wales" in "Arriva Buses Wales"), unless it is
       only those names and title words ("President Vladimir Putin", "Syria and Russia").
     - Nothing inside the title of something else ("Houston" in a quoted 'Houston's Top Dentists').
+
+    Sets `Span._.found_by` on the spans it keeps, and only on those: extension values belong to a span's
+    offsets, so the finders' rival spans over the same words must not write them.
     """
+    found_by = {id(s): by for spans, by in ((ner, "ner"), (alias, "alias"), (runs, "run")) for s in spans}
     chosen: list[Span] = []
     for span in sorted(ner, key=lambda s: s.start):
         inner = [a for a in alias if a.start >= span.start and a.end <= span.end]
         exact = any(a.start == span.start and a.end == span.end for a in inner)
         capitals = sum(1 for t in span if capitalised(t))
         if not exact and len(inner) >= 2 and sum(len(a) for a in inner) >= capitals:
-            chosen.extend(_relabel(a, "", "alias") for a in inner)
+            chosen.extend(_relabel(a, "", found_by) for a in inner)
         else:
             chosen.append(span)
     taken = {i for s in chosen for i in range(s.start, s.end)}
@@ -175,7 +175,7 @@ def choose_mentions(ner: list[Span], alias: list[Span], runs: list[Span]) -> lis
             if all(len(s) < len(span) for s in overlapped):
                 for s in overlapped:
                     chosen.remove(s)
-                chosen.append(_relabel(span, overlapped[0].label_ if len(overlapped) == 1 else "", "alias"))
+                chosen.append(_relabel(span, overlapped[0].label_ if len(overlapped) == 1 else "", found_by))
                 taken = {i for s in chosen for i in range(s.start, s.end)}
     title_words = vocabulary().title_words
     for run in runs:
@@ -191,10 +191,14 @@ def choose_mentions(ner: list[Span], alias: list[Span], runs: list[Span]) -> lis
         for s in inside:
             chosen.remove(s)
         chosen.append(run)
-    return [s for s in chosen if not inside_a_title(s)]
+    kept = [s for s in chosen if not inside_a_title(s)]
+    for s in kept:
+        s._.found_by = found_by[id(s)]
+    return kept
 
 
-def _relabel(span: Span, label: str, found_by: str) -> Span:
+def _relabel(span: Span, label: str, found_by: dict[int, str]) -> Span:
+    """The same words under another label; still found by the finder that found `span`."""
     out = Span(span.doc, span.start, span.end, label=label)
-    out._.found_by = found_by
+    found_by[id(out)] = found_by[id(span)]
     return out

@@ -194,7 +194,7 @@ def terms(directory: Path) -> None:
 
     analyzer = _analyzer()
     analyzer.warm_up()
-    click.echo(format_terms_report(evaluate_terms(directory, analyzer.nlp)))
+    click.echo(format_terms_report(evaluate_terms(directory, analyzer.nlp, analyzer.terms)))
 
 
 if __name__ == "__main__":

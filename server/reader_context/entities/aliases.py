@@ -26,6 +26,13 @@ _NOT_NAME_INSIDE = frozenset({",", ";", ":", '"', "\u201c", "\u201d"})
 _ADJECTIVE_TAGS = frozenset({"JJ", "JJR", "JJS"})
 
 
+def variants(alias: str) -> set[str]:
+    """The forms under which text can name what `alias` names, as alias keys compare them: folded, and
+    without a leading "The" ("at the Hague" names The Hague)."""
+    forms = {alias, fold(alias)}
+    return forms | {f[4:] for f in forms if f[:4].lower() == "the " and len(f) > 4}
+
+
 def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -70,7 +77,7 @@ class AliasIndex:
                 self._stamp = stamp
             added, rowid = self.store.aliases_since(self._rowid)
             if added:
-                texts = {v for alias, _ in added for v in (alias, fold(alias)) if v not in self._patterns}
+                texts = {v for alias, _ in added for v in variants(alias) if v not in self._patterns}
                 self._patterns |= texts
                 if texts:
                     self._matcher.add("ALIAS", list(self._nlp.tokenizer.pipe(sorted(texts))))

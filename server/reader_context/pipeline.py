@@ -16,11 +16,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from cachetools import TTLCache
+from spacy.attrs import IS_PUNCT, IS_SPACE
 
 from . import __version__
 from .contract import AnalyzeResponse, Card, Mention, Stats, Term
 from .entities import OnlineLinking, collect, content_words, group_mentions
 from .entities.article import article_card
+from .entities.spans import remember_text, text_of
 from .knowledge import KnowledgeStore, open_knowledge
 from .knowledge.online import OnlineKnowledge
 from .knowledge.pending import PendingCards
@@ -119,9 +121,9 @@ class Analyzer:
             return cached
 
         visible = [Visible.of(b.text) for b in blocks]
-        docs = list(self.nlp.pipe(v.text for v in visible))
+        docs = [remember_text(doc, v.text) for doc, v in zip(self.nlp.pipe(v.text for v in visible), visible)]
         by_block = {b.id: v for b, v in zip(blocks, visible)}
-        words = sum(1 for doc in docs for t in doc if not (t.is_punct or t.is_space))
+        words = sum(_words(doc) for doc in docs)
         mentions: list[Mention] = []
         cards: dict[str, Card] = {}
         pending: list[str] = []
@@ -129,20 +131,20 @@ class Analyzer:
             for doc in docs:
                 self.mentions(doc)
             mentions, cards, pending = self._entities(blocks, docs, online, started)
-        terms: list[Term] = []
+        records: list[dict] = []
         if "terms" in features:
             for block, doc in zip(blocks, docs):
                 self.terms(doc)
                 for record in term_records(doc):
                     start, end = by_block[block.id].original(record["start"], record["end"])
-                    terms.append(Term(**{**record, "block": block.id, "start": start, "end": end,
-                                         "text": block.text[start:end]}))
+                    records.append({**record, "block": block.id, "start": start, "end": end,
+                                    "text": block.text[start:end]})
         texts = {b.id: b.text for b in blocks}
         for m in mentions:
             m.start, m.end = by_block[m.block].original(m.start, m.end)
             m.text = texts[m.block][m.start:m.end]
-        profile = framing_profile([t.model_dump() for t in terms], words=words)
-        result = AnalyzeResponse(mentions=mentions, terms=terms, cards=cards, pending=pending,
+        profile = framing_profile(records, words=words)
+        result = AnalyzeResponse(mentions=mentions, terms=[Term(**r) for r in records], cards=cards, pending=pending,
                                  stats=Stats(words=words, **profile, elapsed_ms=_ms_since(started)),
                                  version=__version__)
         if not pending:  # a response still waiting on Wikipedia would freeze the wait in the cache
@@ -150,9 +152,10 @@ class Analyzer:
         return result
 
     def _entities(self, blocks: list[Block], docs, online: str, started: float):
+        self.linker.sync()
         found = collect(zip((b.id for b in blocks), docs))
         groups = group_mentions(found, self.linker.names_a_thing)
-        article_words = set().union(*(content_words(doc.text) for doc in docs))
+        article_words = set().union(*(content_words(text_of(doc)) for doc in docs))  # the text the NLP read
         self.linker.link(groups, article_words)
         waiting: dict[int, str] = {}
         if online != "never":
@@ -197,6 +200,12 @@ def linker_config(settings: Settings) -> dict:
     return {"threshold": settings.link_threshold,
             "weights": {"prior": settings.weight_prior, "kind": settings.weight_kind,
                         "context": settings.weight_context, "coherence": settings.weight_coherence}}
+
+
+def _words(doc) -> int:
+    """Tokens that are neither punctuation nor white space, read from the Doc's arrays, not token by token."""
+    flags = doc.to_array([IS_PUNCT, IS_SPACE])
+    return int(len(doc) - (flags.sum(axis=1) > 0).sum()) if len(doc) else 0
 
 
 def _ms_since(started: float) -> float:

@@ -8,16 +8,18 @@ aliases written since (Wikipedia cards, imports) and rebuilt only when the base'
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from pathlib import Path
 
 from spacy.language import Language
+from spacy.attrs import ORTH, SPACY
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..knowledge.names import alias_key, is_acronym
-from .spans import NEVER_TAGS, capitalised, shouting
+from .spans import NEVER_TAGS, capitalised, sentence_of, shouting, text_of
 
 # Characters the tokenizer sees differently in names that are the same name: curly and straight
 # apostrophes, dashes and hyphens. Accents are folded too, so "Sao Paulo" is found for "São Paulo".
@@ -27,10 +29,20 @@ _ADJECTIVE_TAGS = frozenset({"JJ", "JJR", "JJS"})
 
 
 def variants(alias: str) -> set[str]:
-    """The forms under which text can name what `alias` names, as alias keys compare them: folded, and
-    without a leading "The" ("at the Hague" names The Hague)."""
+    """The forms under which text can name what `alias` names, as alias keys compare them: folded, with
+    typographic apostrophes and dashes, and without a leading "The" ("at the Hague" names The Hague)."""
     forms = {alias, fold(alias)}
+    forms |= {f.replace("'", "\u2019") for f in forms if "'" in f} | {f.replace("-", "\u2013") for f in forms if "-" in f}
     return forms | {f[4:] for f in forms if f[:4].lower() == "the " and len(f) > 4}
+
+
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def has_accents(text: str) -> bool:
+    """Whether the text holds letters that fold to others ("é", "ß"-like compatibility forms, combining
+    marks), checked at C speed on the whole text. Apostrophes and dashes are covered by pattern variants."""
+    return not text.isascii() and bool(_COMBINING.search(text) or not unicodedata.is_normalized("NFKD", text))
 
 
 def fold(text: str) -> str:
@@ -88,11 +100,14 @@ class AliasIndex:
 
     def find(self, doc: Doc) -> list[Span]:
         """The longest alias at each place a name can start, left to right, without overlaps."""
-        # Accents and dashes folded on the text's side too, so "Pútin" and "São Paulo" meet their aliases: a
-        # shadow Doc with the same tokens, folded, only for text that has something to fold.
+        # Accents folded on the text's side too, so "Pútin" and "São Paulo" meet their aliases: a shadow Doc
+        # with the same tokens, folded, only for text that has accents at all.
         shadow = None
-        if any(not t.is_ascii and fold(t.text) != t.text for t in doc):
-            shadow = Doc(doc.vocab, words=[fold(t.text) or t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+        if has_accents(text_of(doc)):
+            strings = doc.vocab.strings
+            words = [strings[h] for h in doc.to_array(ORTH).tolist()]  # no Token objects: this runs on every Doc
+            shadow = Doc(doc.vocab, words=[w if w.isascii() else fold(w) or w for w in words],
+                         spaces=doc.to_array(SPACY).astype(bool).tolist())
         with self._lock:
             matches = self._matcher(doc) + (self._matcher(shadow) if shadow is not None else [])
             keys, weak = self.keys, self.weak
@@ -110,7 +125,7 @@ class AliasIndex:
             if len(span) == 1 and first.tag_ in _ADJECTIVE_TAGS:
                 continue
             # A capitalised common word opening a sentence ("Now", "Apple pie") is not a name unless tagged one.
-            if span.start == span.sent.start and len(span) == 1 and first.pos_ != "PROPN" and not is_acronym(first.text):
+            if len(span) == 1 and span.start == sentence_of(span).start and first.pos_ != "PROPN" and not is_acronym(first.text):
                 continue
             free_from = span.end
             if is_acronym(span.text) and shouting(span):

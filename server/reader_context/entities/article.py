@@ -103,8 +103,9 @@ def group_mentions(mentions: list[Mention], names_a_thing=lambda name: False) ->
             group.ambiguous = True
 
     # Names the article itself ties together ("ISIS – also known as Daesh").
+    introduces = {id(m): names_introduced(m.span) for m in mentions}
     for m in mentions:
-        for introduced in names_introduced(m.span):
+        for introduced in introduces[id(m)]:
             other = by_key.get(alias_key(introduced))
             if other is not None:
                 merge(by_key[alias_key(m.text)], other)
@@ -118,9 +119,10 @@ def group_mentions(mentions: list[Mention], names_a_thing=lambda name: False) ->
         g.lone_alias_word = all(m.found_by == "alias" and len(m.span) == 1 for m in g.mentions)
         labels = Counter(m.label for m in g.mentions if m.label)
         g.label = labels.most_common(1)[0][0] if labels else None
+        own = {alias_key(n) for n in g.names}
         for m in g.mentions:
-            for ctx in (title_before(m.span), appositive_after(m.span), *(f"also known as {n}" for n in names_introduced(m.span))):
-                if ctx and ctx not in g.contexts and alias_key(ctx) not in {alias_key(n) for n in g.names}:
+            for ctx in (title_before(m.span), appositive_after(m.span), *(f"also known as {n}" for n in introduces[id(m)])):
+                if ctx and ctx not in g.contexts and alias_key(ctx) not in own:
                     g.contexts.append(ctx)
     return groups
 

@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..knowledge.entity import Entity
+from ..knowledge.reads import CachedReads
 from ..knowledge.names import alias_key, is_acronym
 from .aliases import open_default_store
 from .article import Group, collect, group_mentions
@@ -111,11 +112,16 @@ class Linker:
         self._words_lock = threading.Lock()  # LRUCache reorders itself on every read
 
     def use_store(self, store) -> None:
-        self.store = store
+        self.store = CachedReads(store)
+
+    def sync(self) -> None:
+        """Forget what was read from the store if it changed since; once per article, before linking it."""
+        self.store.sync()
 
     def __call__(self, doc: Doc) -> Doc:
         if self.store is None:
-            self.store = open_default_store(self.knowledge)
+            self.use_store(open_default_store(self.knowledge))
+        self.sync()
         groups = group_mentions(collect([("", doc)], self.spans_key), self.names_a_thing)
         self.link(groups, content_words(doc.text))
         for g in groups:

@@ -2,8 +2,8 @@
 
 Three finders, then one named filter that settles their overlaps (swappable through the config, like
 SpanRuler's): spaCy's NER; a PhraseMatcher over the knowledge base's aliases, which finds what the base knows
-whatever NER says (the small model calls "Palmyra Castle" a PERSON and never finds "Islamic State"); and a
-Matcher for runs of proper nouns both missed ("Fakhr-al-Din al-Maani Castle").
+whatever NER says (the small model calls "Palmyra Castle" a PERSON and never finds "Islamic State"); and the
+runs of proper nouns both missed ("Fakhr-al-Din al-Maani Castle").
 
 Each span's label is its NER label ("" when only the base or the run finder found it) and `Span._.found_by`
 says which finder it came from ("ner", "alias", "run").
@@ -15,22 +15,18 @@ from collections.abc import Callable
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
-from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 from spacy.util import registry
 
 from ..knowledge.names import alias_key
 from .aliases import AliasIndex, open_default_store
+from .runs import proper_runs
 from .spans import NEVER_TAGS, capitalised, inside_a_title, shouting
 from .vocabulary import vocabulary
 
 # NER labels a reader may want a card on. Dates, numbers, quantities and demonyms (NORP) never are.
 LINKABLE_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
-_GLUE = ("-", "\u2010", "'")
 
-if not Token.has_extension("rc_name_start"):
-    Token.set_extension("rc_name_start", getter=lambda t: _name_start(t))
-    Token.set_extension("rc_name_part", getter=lambda t: _name_part(t))
 
 Filter = Callable[[list[Span], list[Span], list[Span]], list[Span]]
 
@@ -59,8 +55,6 @@ class MentionFinder:
         self.knowledge = knowledge
         self.filter = filter or choose_mentions
         self.aliases = AliasIndex(nlp, max_tokens=max_alias_tokens)
-        self._runs = Matcher(nlp.vocab)
-        self._runs.add("PROPER_RUN", [_run_pattern()], greedy="LONGEST")
 
     def use_store(self, store) -> None:
         self.aliases.use_store(store)
@@ -73,7 +67,7 @@ class MentionFinder:
         if self.aliases.store is None:
             self.aliases.use_store(open_default_store(self.knowledge))
         keys = self.aliases.refresh()
-        return self.filter(self._ner(doc, keys), self.aliases.find(doc), self._proper_runs(doc))
+        return self.filter(self._ner(doc, keys), self.aliases.find(doc), proper_runs(doc))
 
     def set_annotations(self, doc: Doc, spans: list[Span]) -> None:
         doc.spans[self.spans_key] = sorted(spans, key=lambda s: (s.start, s.end))
@@ -95,31 +89,6 @@ class MentionFinder:
                 found.append(Span(doc, ent.start, ent.end, label="NORP"))
         return found
 
-    def _proper_runs(self, doc: Doc) -> list[Span]:
-        runs = []
-        for _, start, end in self._runs(doc):
-            span = doc[start:end]
-            if sum(1 for t in span if t.is_alpha) >= 2 and not shouting(span):
-                runs.append(Span(doc, start, end))
-        return runs
-
-
-def _name_start(token) -> bool:
-    return token.tag_ in ("NNP", "NNPS") and capitalised(token)
-
-
-def _name_part(token) -> bool:
-    """A token that may stand inside a name: a proper noun, a connector ("of", "al"), or a hyphen written
-    without spaces ("Fakhr-al-Din" is five tokens)."""
-    if _name_start(token) or token.lower_ in vocabulary().connectors:
-        return True
-    doc, i = token.doc, token.i
-    return token.text in _GLUE and i > 0 and not doc[i - 1].whitespace_ and not token.whitespace_
-
-
-def _run_pattern() -> list[dict]:
-    """Two or more proper nouns, with connectors and glued hyphens inside but never at either end."""
-    return [{"_": {"rc_name_start": True}}, {"_": {"rc_name_part": True}, "OP": "*"}, {"_": {"rc_name_start": True}}]
 
 
 def _trim(span: Span) -> Span | None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Span, Token
+from bisect import bisect_right
+
+from spacy.attrs import SENT_START
+from spacy.tokens import Doc, Span, Token
 
 from ..knowledge.names import is_acronym
 from .vocabulary import vocabulary
@@ -20,16 +23,63 @@ def capitalised(token: Token) -> bool:
     return token.text[:1].isupper()
 
 
+def sentence_of(span: Span) -> Span:
+    """The sentence holding the span's start. Span.sent walks the tokens on every call; the finders ask for
+    every candidate, so the sentence starts are read once per Doc and kept on it."""
+    doc = span.doc
+    starts = doc.user_data.get("reader_context.sentence_starts")
+    if starts is None:
+        flags = doc.to_array(SENT_START).tolist()
+        starts = [0] + [i for i, flag in enumerate(flags) if flag == 1 and i > 0] + [len(doc)]
+        doc.user_data["reader_context.sentence_starts"] = starts
+    i = bisect_right(starts, span.start) - 1
+    return doc[starts[i]:starts[i + 1]]
+
+
+def text_of(doc: Doc) -> str:
+    """doc.text, which spaCy joins from every token on each access: read once per Doc, or given by whoever
+    made the Doc from a string (`remember_text`)."""
+    text = doc.user_data.get("reader_context.text")
+    if text is None:
+        text = doc.user_data["reader_context.text"] = doc.text
+    return text
+
+
+def remember_text(doc: Doc, text: str) -> Doc:
+    """Say what text `doc` was made from (the tokenizer keeps every character, so it is doc.text)."""
+    doc.user_data["reader_context.text"] = text
+    return doc
+
+
+def _sentence_text(sent: Span) -> str:
+    return text_of(sent.doc)[sent.start_char:sent.end_char]
+
+
 def shouting(span: Span) -> bool:
-    """A headline or sentence set in capitals, where "WHO" and "US" may be ordinary words."""
-    letters = [ch for ch in span.sent.text if ch.isalpha()]
-    return len(letters) > 12 and sum(ch.isupper() for ch in letters) / len(letters) > 0.8
+    """A headline or sentence set in capitals, where "WHO" and "US" may be ordinary words. Remembered per
+    sentence on the Doc: every finder asks it of every candidate."""
+    sent = sentence_of(span)
+    known = span.doc.user_data.setdefault("reader_context.shouting", {})
+    if sent.start not in known:
+        letters = "".join(filter(str.isalpha, _sentence_text(sent)))
+        known[sent.start] = len(letters) > 12 and len("".join(filter(str.isupper, letters))) / len(letters) > 0.8
+    return known[sent.start]
+
+
+def _has_title_marks(sent: Span) -> bool:
+    known = sent.doc.user_data.setdefault("reader_context.title_marks", {})
+    if sent.start not in known:
+        text = _sentence_text(sent)
+        known[sent.start] = "(" in text or any(mark in text for mark in QUOTE_MARKS)
+    return known[sent.start]
 
 
 def inside_a_title(span: Span) -> bool:
     """A name inside the title of something else is not that name: "Houston" in the quoted
     'Houston's Top Dentists', "Wales" in "Rape Crisis (England and Wales)"."""
-    doc, sent = span.doc, span.sent
+    doc, sent = span.doc, sentence_of(span)
+    if not _has_title_marks(sent):
+        return False
     connectors = vocabulary().connectors
     # A short quotation in Title Case is the title of a work, list or award.
     left = next((t.i for t in reversed(doc[sent.start:span.start]) if t.text in QUOTE_MARKS or t.tag_ == "``"), None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from spacy.attrs import IS_ALPHA, LEMMA, LENGTH, SHAPE
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -37,6 +38,9 @@ class TermMatcher:
         self._lemmas = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self._patterns = Matcher(nlp.vocab, validate=True)
         self._entries: dict[int, Entry] = {}
+        # The lemmas that open a placeholder term (a term never starts with a placeholder): a paragraph with
+        # none of them skips the token Matcher, whose set predicates are evaluated in Python, token by token.
+        self._openers: set[int] = set()
         lemmas = self._term_lemmas(nlp, tag)
         for entry in lexicon.entries:
             key = f"reader_context_terms:{entry.id}"
@@ -81,14 +85,18 @@ class TermMatcher:
             else:
                 for _ in nlp.make_doc(word):
                     lemma = lemmas[position]
-                    pattern.append({"LEMMA": {"IN": sorted({lemma, lemma.capitalize(), lemma.upper()})}})
+                    forms = sorted({lemma, lemma.capitalize(), lemma.upper()})
+                    if not pattern:
+                        self._openers |= {nlp.vocab.strings.add(form) for form in forms}
+                    pattern.append({"LEMMA": {"IN": forms}})
                     position += 1
         return pattern
 
     def __call__(self, doc: Doc, headline: bool) -> list[Candidate]:
         candidates = []
         # An empty Matcher warns on every doc, and a lexicon of one's own may have no placeholder terms.
-        patterns = self._patterns(doc) if len(self._patterns) else []
+        opens = len(self._patterns) and not self._openers.isdisjoint(doc.to_array(LEMMA).tolist())
+        patterns = self._patterns(doc) if opens else []
         for key, start, end in {*self._surface(doc), *self._lemmas(doc), *patterns}:
             entry = self._entries[key]
             span = doc[start:end]
@@ -198,9 +206,11 @@ def longest_then_severest(candidates: list[Candidate]) -> list[Candidate]:
 
 
 def is_headline(doc: Doc) -> bool:
-    """Title Case or ALL CAPS text, where capitals say nothing about names."""
-    words = [t for t in doc if t.is_alpha and len(t) > 3]
-    return len(words) >= 3 and sum(1 for t in words if t.text[0].isupper()) >= 0.7 * len(words)
+    """Title Case or ALL CAPS text, where capitals say nothing about names. Read from the Doc's arrays: it is
+    asked of every paragraph, and a walk over Token objects cost a fifth of the component's time."""
+    strings = doc.vocab.strings
+    shapes = [shape for alpha, length, shape in doc.to_array([IS_ALPHA, LENGTH, SHAPE]).tolist() if alpha and length > 3]
+    return len(shapes) >= 3 and sum(1 for shape in shapes if strings[shape][:1] == "X") >= 0.7 * len(shapes)
 
 
 def _lemma_docs(nlp: Language, surface: Doc, lemmas: list[str]) -> list[Doc]:

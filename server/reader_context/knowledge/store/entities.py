@@ -202,6 +202,11 @@ class EntityTables:
             " WHERE a.rowid > ? ORDER BY a.rowid", (rowid,)).fetchall()
         return [(alias, key) for _, alias, key, noun in rows if not noun], max((r[0] for r in rows), default=rowid)
 
+    def alias_high_water(self) -> int:
+        """The highest alias rowid: it moves whenever alias rows are written (SQLite reads it from the
+        end of the rowid tree, without a scan)."""
+        return self.connection().execute("SELECT MAX(rowid) FROM aliases").fetchone()[0] or 0
+
     def build_stamp(self) -> str:
         """Changes whenever a build or an import replaced or deleted alias rows (not on Wikipedia
         write-through): a consumer of aliases_since then rebuilds from rowid 0."""

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from gunicorn_server import running_gunicorn  # noqa: E402  (the tests' harness, one for both)
 SHARED = Path(os.environ.get("SHARED", ROOT.parent / "shared"))
 SEED = SHARED / "seed" / "palmyra-article.txt"
 PTC = SHARED / "data" / "ptc-dev" / "articles"
@@ -63,33 +61,11 @@ def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def gunicorn(workers: int, kb: Path, **env_extra: str):
     """The deployment's own server (gunicorn.conf.py) on a free loopback port, offline, without limits or
     request logs; yields the port once /health answers."""
-    port = free_port()
-    env = {**os.environ, "READER_CONTEXT_KB_PATH": str(kb), "READER_CONTEXT_ONLINE": "never",
-           "READER_CONTEXT_RATE_LIMIT_ENABLED": "false", "READER_CONTEXT_REQUEST_LOG": "false",
-           "WEB_CONCURRENCY": str(workers), "PORT": str(port), "HOST": "127.0.0.1", **env_extra}
-    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py")],
-                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        until = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > until or server.poll() is not None:
-                    raise RuntimeError("gunicorn did not start")
-                time.sleep(0.3)
+    env = {"READER_CONTEXT_KB_PATH": str(kb), "READER_CONTEXT_ONLINE": "never", "READER_CONTEXT_RATE_LIMIT_ENABLED": "false",
+           "READER_CONTEXT_REQUEST_LOG": "false", "WEB_CONCURRENCY": str(workers), **env_extra}
+    with running_gunicorn(["--config", str(ROOT / "gunicorn.conf.py")], env, cwd=ROOT) as (port, _server):
         yield port
-    finally:
-        server.terminate()
-        server.wait(30)

@@ -4,12 +4,7 @@ grows as you read, and two gunicorn workers sharing Redis. Wikipedia is a local 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -18,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import SEED, require_shared
 from redis_server import BINARY as REDIS, MISSING_REASON, RedisServer
+from gunicorn_server import running_gunicorn
 from wikipedia_standin import Fault, Seen, closed_port_url
 
 from reader_context.pipeline import Analyzer, Block
@@ -189,12 +185,6 @@ def test_what_was_fetched_is_served_from_the_store_when_wikipedia_is_gone(kb_pat
 # -- two gunicorn workers sharing Redis ---------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def post(port: int, blocks: list[dict]) -> dict:
     req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/analyze", data=json.dumps({"blocks": blocks}).encode(),
                                  headers={"Content-Type": "application/json"})
@@ -206,42 +196,29 @@ def post(port: int, blocks: list[dict]) -> dict:
 @pytest.mark.skipif(REDIS is None, reason=MISSING_REASON)
 def test_two_workers_share_redis_and_survive_its_loss(kb_path, tmp_path, wiki, seed_blocks):
     redis_server = RedisServer(tmp_path).start()
-    port = free_port()
     log = tmp_path / "gunicorn.log"
-    env = {**os.environ, "READER_CONTEXT_KB_PATH": str(copy_kb(kb_path, tmp_path)),
+    env = {"READER_CONTEXT_KB_PATH": str(copy_kb(kb_path, tmp_path)),
            "READER_CONTEXT_WIKIPEDIA_URL": wiki.url, "READER_CONTEXT_REDIS_URL": redis_server.url,
            "READER_CONTEXT_ONLINE": "always", "READER_CONTEXT_DEADLINE_MS": "5000"}
-    gunicorn = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "reader_context.web:create_app()"],
-        env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    args = ["--workers", "2", "--bind", "127.0.0.1:{port}", "--log-level", "warning", "reader_context.web:create_app()"]
     try:
-        until = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
-                break
-            except OSError:
-                assert time.monotonic() < until and gunicorn.poll() is None, log.read_text()
-                time.sleep(0.2)
-        wiki.delay = 0.2  # so concurrent requests really overlap in both workers
-        blocks = [{"id": b.id, "text": b.text} for b in seed_blocks]
-        results = []
-        threads = [threading.Thread(target=lambda i=i: results.append(post(port, blocks[i % 3:]))) for i in range(8)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
-        assert len(results) == 8
-        asked = {t: n for t, n in wiki.seen.titles.items() if n}
-        assert asked and max(asked.values()) == 1, asked  # one call per title between the two workers
+        with log.open("w") as out, running_gunicorn(args, env, log=out) as (port, _server):
+            wiki.delay = 0.2  # so concurrent requests really overlap in both workers
+            blocks = [{"id": b.id, "text": b.text} for b in seed_blocks]
+            results = []
+            threads = [threading.Thread(target=lambda i=i: results.append(post(port, blocks[i % 3:]))) for i in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(60)
+            assert len(results) == 8
+            asked = {t: n for t, n in wiki.seen.titles.items() if n}
+            assert asked and max(asked.values()) == 1, asked  # one call per title between the two workers
 
-        redis_server.stop()
-        for name in ("Marta Quillfeather", "Oskar Brennholt", "Lidia Varnesse", "Tomas Eberkind", "Anja Solvreth", "Piet Hallowen"):
-            post(port, [{"id": "x", "text": f"{name} visited Damascus on Tuesday, officials said."}])
-        warnings = [line for line in log.read_text().splitlines() if "redis" in line.lower() and "WARNING" in line]
-        assert 1 <= len(warnings) <= 2, warnings  # once per worker that noticed, not once per request
+            redis_server.stop()
+            for name in ("Marta Quillfeather", "Oskar Brennholt", "Lidia Varnesse", "Tomas Eberkind", "Anja Solvreth", "Piet Hallowen"):
+                post(port, [{"id": "x", "text": f"{name} visited Damascus on Tuesday, officials said."}])
+            warnings = [line for line in log.read_text().splitlines() if "redis" in line.lower() and "WARNING" in line]
+            assert 1 <= len(warnings) <= 2, warnings  # once per worker that noticed, not once per request
     finally:
-        gunicorn.send_signal(signal.SIGTERM)
-        gunicorn.wait(30)
         redis_server.stop()

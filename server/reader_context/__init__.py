@@ -1,3 +1,3 @@
 """Reader Context: context cards for named things in news, and explanations of loaded wording."""
 
-__version__ = "1.0.0"
+__version__ = "1.1.0"

@@ -49,7 +49,7 @@ eval-entities: install
 eval-terms: install
 	$(BIN)/reader-context eval terms $(SHARED)/data/ptc-dev
 
-bench: install
+bench: install system-packages
 	cd benchmarks && ../$(PY) latency.py && ../$(PY) load.py
 	{ printf '# Benchmarks\n\nMade by `make bench` (benchmarks/latency.py, benchmarks/load.py); targets and notes in the README.\n\n## Latency, memory, cold start\n\n'; \
 	  cat docs/benchmarks-latency.md; printf '\n## Load\n\n'; cat docs/benchmarks-load.md; } > docs/benchmarks.md

@@ -21,9 +21,10 @@ from spacy.tokens import Doc, Span
 
 from ..knowledge.entity import Entity
 from ..knowledge.reads import CachedReads
-from ..knowledge.names import alias_key, is_acronym
+from ..knowledge.names import alias_key
 from .aliases import open_default_store
 from .article import Group, collect, group_mentions
+from .candidates import from_knowledge_base, from_wikipedia
 from .vocabulary import vocabulary
 
 # How well an NER label fits an entity kind ("" is no label: only the knowledge base found the name).
@@ -154,51 +155,6 @@ class Linker:
         a_title, b_title = _title_words(a.title), _title_words(b.title)
         return bool(b_title and b_title <= self._entity_words(a)) or bool(a_title and a_title <= self._entity_words(b))
 
-    def _base_candidates(self, group: Group) -> list[tuple[Entity, float, str]]:
-        hits: dict[str, tuple[float, str]] = {}
-        # The fullest names the knowledge base knows: "Donald Trump" for a group holding "Donald J.
-        # Trump" and "Trump"; a surname alone only when no fuller name of the group is known.
-        found_by_name = {n: self.store.lookup_alias(alias_key(n)) for n in group.names}
-        known = [n for n in group.names if found_by_name[n]]
-        fullest = len(known[0].split()) if known else 0
-        for name in (n for n in known if len(n.split()) == fullest):
-            found = found_by_name[name]
-            strongest = max(h.weight for h in found)
-            for h in found:
-                if not _case_fits(name, h.alias):
-                    continue
-                # "List" is a surname too: a lone surname names a person only when NER found it as a name
-                # (PERSON, or ORG, which the small model gives many a lone surname: "Trump hates ...").
-                if h.origin == "surname" and group.label not in ("PERSON", "ORG"):
-                    continue
-                if (h.origin == "demonym") != (group.label == "NORP"):
-                    continue
-                prior = h.weight if h.weight >= strongest else h.weight * self.runner_up_factor
-                if h.entity_id not in hits or hits[h.entity_id][0] < prior:
-                    hits[h.entity_id] = (prior, h.origin)
-        if not hits:
-            return []
-        entities = self.store.entities(hits)
-        if fullest < len(group.names[0].split()):
-            # Known only by a shorter name: the entity must still bear the full one ("Stephanie Hoff" is
-            # not Jacobus van 't Hoff; "Donald J. Trump" is Donald Trump).
-            full = {w for w in alias_key(group.names[0]).split() if not (len(w) <= 2 and w.endswith("."))}
-            entities = {i: e for i, e in entities.items() if full <= set(alias_key(e.title).split())}
-        return [(entities[i], prior, origin) for i, (prior, origin) in hits.items() if i in entities]
-
-    def _wikipedia_candidates(self, group: Group, entries: list[Entity]) -> list[tuple[Entity, float, str]]:
-        """The entry Wikipedia reaches by the name itself (its title or a redirect) has the full prior;
-        search results a smaller one, falling with their rank."""
-        name = alias_key(group.name)
-        out = []
-        for rank, entry in enumerate(entries):
-            if any(alias_key(a) == name for a, _, _ in entry.aliases):
-                if any(_case_fits(n, a) for n in group.names for a, _, _ in entry.aliases if alias_key(a) == alias_key(n)):
-                    out.append((entry, 1.0, "title"))
-            else:
-                out.append((entry, self.search_prior * self.search_decay ** rank, "search"))
-        return out
-
     # -- scoring: one path for every candidate, wherever it came from -------------------------
     def _scored(self, group: Group, candidates: list[tuple[Entity, float, str]], article_words: set[str]) -> list[Scored]:
         own = content_words(" ".join(group.names))
@@ -241,7 +197,7 @@ class Linker:
     def link(self, groups: list[Group], article_words: set[str]) -> None:
         """Link every group of an article from the knowledge base."""
         for g in groups:
-            g.scored = [] if g.ambiguous else self._scored(g, self._base_candidates(g), article_words)
+            g.scored = [] if g.ambiguous else self._scored(g, from_knowledge_base(self.store, g, self.runner_up_factor), article_words)
             for s in g.scored:
                 self._score(s, None)
         # Anchors: groups whose best candidate clears the bar without help from the others.
@@ -252,7 +208,7 @@ class Linker:
 
     def link_online(self, group: Group, entries: list[Entity], article_words: set[str], anchors: list[Entity]) -> None:
         """Link a group the knowledge base could not place from Wikipedia's candidates, scored the same way."""
-        self._choose(group, self._scored(group, self._wikipedia_candidates(group, entries), article_words), anchors)
+        self._choose(group, self._scored(group, from_wikipedia(group, entries, self.search_prior, self.search_decay), article_words), anchors)
 
 
 def _supported(s: Scored) -> bool:
@@ -269,17 +225,3 @@ def _supported(s: Scored) -> bool:
 
 def _title_words(title: str) -> set[str]:
     return content_words(re.sub(r"\s*\([^)]*\)$", "", title))
-
-
-def _case_fits(mention: str, alias: str) -> bool:
-    """ "ISIS" is not "Isis", and "us" is not "US"; "Nato" may be "NATO"."""
-    if is_acronym(mention):
-        # "LONDON (Reuters) -": a dateline in capitals is the name it spells.
-        if len(mention) >= 5 and " " not in mention and not is_acronym(alias) and alias.lower() == mention.lower():
-            return True
-        return alias.replace(".", "") == mention.replace(".", "") or (
-            not is_acronym(alias) and len(mention) > 4 and alias.lower() == mention.lower() and " " in alias
-        )
-    if is_acronym(alias):
-        return len(alias) >= 4 and alias.lower() == mention.lower()
-    return True

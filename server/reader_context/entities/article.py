@@ -11,8 +11,11 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc, Span
 
 from ..knowledge.entity import Card, Entity
+from ..knowledge.kinds import classify
 from ..knowledge.names import alias_key
 from .context import appositive_after, names_introduced, title_before
+from .spans import sentence_of, text_of
+from .vocabulary import vocabulary
 
 if TYPE_CHECKING:
     from .linker import Scored
@@ -22,6 +25,7 @@ KIND_OF_LABEL = {
     "EVENT": "event", "WORK_OF_ART": "work", "PRODUCT": "other", "LAW": "work",
 }
 ARTICLE_SUMMARY_CHARS = 300
+DESCRIPTION_CHARS = 120
 
 
 @dataclass
@@ -57,6 +61,7 @@ class Group:
     confidence: float = 0.0
     ambiguous: bool = False  # a short name the article gives to more than one entity
     lone_alias_word: bool = False  # every mention one capitalised word only the alias matcher found
+    in_place_frame: bool = False  # a mention stands where a place does ("in Palmyra", "visited Palmyra")
     chosen: Entity | None = None
 
     @property
@@ -121,6 +126,7 @@ def group_mentions(mentions: list[Mention], names_a_thing=lambda name: False) ->
         uses = Counter(m.text for m in g.mentions)
         g.names = sorted(uses, key=lambda n: (-len(n.split()), -uses[n], -len(n), n))
         g.lone_alias_word = all(m.found_by == "alias" and len(m.span) == 1 for m in g.mentions)
+        g.in_place_frame = any(in_place_frame(m.span) for m in g.mentions)
         labels = Counter(m.label for m in g.mentions if m.label)
         g.label = labels.most_common(1)[0][0] if labels else None
         own = {alias_key(n) for n in g.names}
@@ -134,12 +140,51 @@ def group_mentions(mentions: list[Mention], names_a_thing=lambda name: False) ->
 
 
 def article_card(group: Group) -> Card:
-    """A card from the article's own words, for a name no knowledge source knows."""
-    first = group.mentions[0].span.sent.text.strip()
+    """A card from the article's own words, for a name no knowledge source knows: what the article calls it
+    (at most DESCRIPTION_CHARS, whole phrases only) and the sentence that first names it."""
+    first = text_of_sentence(group.mentions[0].span).strip() if group.mentions else ""
+    first = " ".join(first.split())
     if len(first) > ARTICLE_SUMMARY_CHARS:
         first = first[:ARTICLE_SUMMARY_CHARS].rsplit(" ", 1)[0] + "\u2026"
+    described: list[str] = []
+    for context in group.contexts:
+        if len("; ".join([*described, context])) > DESCRIPTION_CHARS:
+            break
+        described.append(context)
     return Card(
-        id=f"article:{group.name}", title=group.name, kind=KIND_OF_LABEL.get(group.label or "", "other"),
-        description="; ".join(group.contexts[:3]), summary=first, url=None, source="article",
-        attribution="From this article", thumbnail=None, in_article=list(group.contexts),
+        id=f"article:{group.name}", title=group.name, kind=kind_from_article(group), description="; ".join(described),
+        summary=first, url=None, source="article", attribution="From this article", thumbnail=None,
+        in_article=list(group.contexts),
     )
+
+
+def kind_from_article(group: Group) -> str:
+    """What the article calls the thing decides its kind before the NER label does: a title before the name
+    ("Sen.", "Cardinal", "Prime Minister") or an affiliation after it ("Irina Bokova, of UNESCO") makes a
+    person, and the head noun of an appositive ("a Danish tabloid", "a spokesman for ...") its own kind."""
+    titles = vocabulary().title_words
+    for context in group.contexts:
+        words = context.lower().split()
+        if not words or context.startswith("also known as"):
+            continue
+        if words[-1] in titles or words[-1].rstrip(".") in titles:
+            return "person"
+        if words[0] == "of" and len(group.name.split()) >= 2 and group.label in (None, "PERSON", "ORG"):
+            return "person"  # the news convention for a person's affiliation
+        kind = classify(context)
+        if kind not in ("concept", "other"):
+            return kind
+    return KIND_OF_LABEL.get(group.label or "", "other")
+
+
+def text_of_sentence(span: Span) -> str:
+    sent = sentence_of(span)
+    return text_of(span.doc)[sent.start_char:sent.end_char]
+
+
+def in_place_frame(span: Span) -> bool:
+    """The name is the object of a locative preposition or of a verb whose object is a place."""
+    root, words = span.root, vocabulary()
+    if root.dep_ == "pobj":
+        return root.head.lower_ in words.place_prepositions
+    return root.dep_ == "dobj" and root.head.lemma_.lower() in words.place_verbs

@@ -17,14 +17,38 @@ _ALSO_KNOWN = re.compile(
 _PAREN_NAME = re.compile(r"^\s*\(\s*([A-Z][\w\-'.]*(?:\s+[A-Z][\w\-'.]*){0,3})\s*\)")
 
 
+def _line_break(token) -> bool:
+    return token.is_space and "\n" in token.text
+
+
+def balanced(text: str) -> str:
+    """The text up to its first bracket that does not pair up: "(@handle" and "AAS)—the" are debris."""
+    depth = {"(": 0, "[": 0}
+    closing = {")": "(", "]": "["}
+    for i, ch in enumerate(text):
+        if ch in depth:
+            depth[ch] += 1
+        elif ch in closing:
+            if not depth[closing[ch]]:
+                return text[:i].rstrip(" ,;:-\u2013\u2014")
+            depth[closing[ch]] -= 1
+    if any(depth.values()):
+        opened = min(i for i, ch in enumerate(text) if ch in depth and text.count(ch) != text.count({"(": ")", "[": "]"}[ch]))
+        return text[:opened].rstrip(" ,;:-\u2013\u2014")
+    return text
+
+
 def _clip(span: Span) -> str:
+    # A context ends where its line does: across a line break lies another paragraph, a byline or a caption.
+    end = next((t.i for t in span if _line_break(t)), span.end)
+    span = span.doc[span.start:end]
     tokens = list(span)[:MAX_CONTEXT_TOKENS]
     while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
         tokens.pop()
     if not tokens:
         return ""
-    text = span.doc[tokens[0].i : tokens[-1].i + 1].text
-    return text + ("\u2026" if len(span) > MAX_CONTEXT_TOKENS else "")
+    text = balanced(span.doc[tokens[0].i : tokens[-1].i + 1].text)
+    return text + ("\u2026" if text and len(span) > MAX_CONTEXT_TOKENS else "")
 
 
 def title_before(span: Span) -> str | None:
@@ -35,11 +59,12 @@ def title_before(span: Span) -> str | None:
         return None
     start = min(t.left_edge.i for t in lefts)
     words = doc[start : span.start]
-    if any(t.tag_ in ("POS", "PRP$", "DT") or t.is_punct for t in words):
-        words = doc[max(t.i for t in words if t.tag_ in ("POS", "PRP$", "DT") or t.is_punct) + 1 : span.start]
+    cut = [t.i for t in words if t.tag_ in ("POS", "PRP$", "DT") or t.is_punct or _line_break(t)]
+    if cut:
+        words = doc[max(cut) + 1 : span.start]
     if not len(words) or not any(t.text[:1].isupper() and t.pos_ in ("NOUN", "PROPN") for t in words):
         return None
-    return words.text
+    return balanced(words.text) or None
 
 
 def appositive_after(span: Span) -> str | None:

@@ -172,6 +172,9 @@ class Linker:
                 continue
             shared = len((self._entity_words(entity) & article_words) - own)
             kind = (self.kind_fit[""] if origin == "surname" and group.label == "ORG" else fit).get(entity.kind, 0.1)
+            if group.in_place_frame and group.label in (None, "PERSON"):
+                # Where the article puts the name is evidence too; it can only add to what the label says.
+                kind = max(kind, self.kind_fit["GPE"].get(entity.kind, 0.1))
             out.append(Scored(entity, prior, kind, min(1.0, shared / self.shared_words_for_full_context), origin))
         return out
 

@@ -92,9 +92,14 @@ class MentionFinder:
 
 
 def _trim(span: Span) -> Span | None:
-    """Drop leading determiners and lower-case words and trailing possessives from an NER span."""
+    """Drop leading determiners and lower-case words and trailing possessives from an NER span, and keep one
+    line of it: a name never crosses a line break (NER fuses a line's last word with the next line's first)."""
     start, end = span.start, span.end
     doc = span.doc
+    breaks = [t.i for t in span if t.is_space and "\n" in t.text]
+    if breaks:
+        pieces = zip([start] + [b + 1 for b in breaks], breaks + [end])
+        start, end = max(pieces, key=lambda piece: piece[1] - piece[0])
     while start < end and (doc[start].tag_ in NEVER_TAGS or not capitalised(doc[start])) and not doc[start].like_num:
         start += 1
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):

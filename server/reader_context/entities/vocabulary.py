@@ -23,8 +23,10 @@ class Vocabulary(BaseModel):
     connectors: frozenset[str]
     title_words: frozenset[str]
     sports_words: frozenset[str]
+    place_prepositions: frozenset[str]
+    place_verbs: frozenset[str]
 
-    @field_validator("connectors", "title_words", "sports_words", mode="before")
+    @field_validator("connectors", "title_words", "sports_words", "place_prepositions", "place_verbs", mode="before")
     @classmethod
     def _words(cls, value: object) -> object:
         if not isinstance(value, list) or not value:

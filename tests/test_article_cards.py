@@ -57,3 +57,34 @@ def test_descriptions_have_balanced_brackets_and_stay_short(analyze):
         description = card["description"]
         assert description.count("(") == description.count(")"), card
         assert len(description) <= 120, card
+
+
+@pytest.mark.parametrize("blocks", [
+    [("h", "Senators Slam Putin Over Syria Plan"), ("p", "Russian President Vladimir Putin said the plan was fair. "
+                                                          "Putin added that Moscow would not back down.")],
+    [("0", "Senators Slam Putin Over Syria Plan\n\nRussian President Vladimir Putin said the plan was fair. "
+           "Putin added that Moscow would not back down.")],
+])
+def test_a_title_case_headline_makes_no_fake_name(analyzer, blocks):
+    from reader_context.pipeline import Block
+
+    result = analyzer.analyze([Block(i, t) for i, t in blocks]).model_dump()
+    texts = [m["text"] for m in result["mentions"]]
+    assert not any("Slam" in t for t in texts), texts
+    cards = cards_by_text(result)
+    assert cards["Putin"] == "Vladimir Putin" and cards["Syria"] == "Syria"  # the headline's names the body confirms
+    assert all(m["card"] == "wikipedia:Vladimir Putin" for m in result["mentions"] if "Putin" in m["text"])
+
+
+def test_a_headline_surname_is_the_bodys_full_name(analyzer):
+    from reader_context.pipeline import Block
+
+    result = analyzer.analyze([Block("h", "Merkel Meets Lawmakers In Paris As Talks Stall"),
+                               Block("p", "Angela Merkel met French lawmakers in Paris on Monday.")]).model_dump()
+    cards = cards_by_text(result)
+    assert cards["Merkel"] == "Angela Merkel" and "Merkel Meets" not in " ".join(cards)
+
+
+def test_a_name_with_a_connector_in_a_tag_line_is_not_carded_by_its_part(analyze):
+    result = analyze("All About Schools Today • U.S. Department of Education • Charter Schools\n\nThe rules changed.")
+    assert cards_by_text(result).get("U.S.") is None

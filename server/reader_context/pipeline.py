@@ -22,6 +22,7 @@ from . import __version__
 from .contract import AnalyzeResponse, Card, Mention, Stats, Term
 from .entities import OnlineLinking, collect, content_words, group_mentions
 from .entities.article import article_card
+from .entities.headlines import confirm_headline_names
 from .entities.spans import remember_text, text_of
 from .knowledge import KnowledgeStore, open_knowledge
 from .knowledge.online import OnlineKnowledge
@@ -153,7 +154,9 @@ class Analyzer:
 
     def _entities(self, blocks: list[Block], docs, online: str, started: float):
         self.linker.sync()
-        found = collect(zip((b.id for b in blocks), docs))
+        by_id = list(zip((b.id for b in blocks), docs))
+        known = self.mentions.aliases.names()
+        found = confirm_headline_names(collect(by_id), by_id, lambda key: key in known)
         groups = group_mentions(found, self.linker.names_a_thing)
         article_words = set().union(*(content_words(text_of(doc)) for doc in docs))  # the text the NLP read
         self.linker.link(groups, article_words)

@@ -98,6 +98,11 @@ class AliasIndex:
             self._rowid = rowid
             return self.keys
 
+    def names(self) -> frozenset[str]:
+        """The alias keys that can stand for a name by themselves (weak keys such as "Business" left out)."""
+        with self._lock:
+            return self.keys - self.weak if self.weak else self.keys
+
     def find(self, doc: Doc) -> list[Span]:
         """The longest alias at each place a name can start, left to right, without overlaps."""
         # Accents folded on the text's side too, so "Pútin" and "São Paulo" meet their aliases: a shadow Doc

@@ -25,6 +25,7 @@ from ..knowledge.names import alias_key
 from .aliases import open_default_store
 from .article import Group, collect, group_mentions
 from .candidates import from_knowledge_base, from_wikipedia
+from .headlines import confirm_headline_names
 from .vocabulary import vocabulary
 
 # How well an NER label fits an entity kind ("" is no label: only the knowledge base found the name).
@@ -123,7 +124,9 @@ class Linker:
         if self.store is None:
             self.use_store(open_default_store(self.knowledge))
         self.sync()
-        groups = group_mentions(collect([("", doc)], self.spans_key), self.names_a_thing)
+        found = confirm_headline_names(collect([("", doc)], self.spans_key), [("", doc)],
+                                       lambda key: bool(self.store.lookup_alias(key)))
+        groups = group_mentions(found, self.names_a_thing)
         self.link(groups, content_words(doc.text))
         for g in groups:
             ranked = sorted(g.scored, key=lambda s: -s.score)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from spacy.attrs import IS_ALPHA, LEMMA, LENGTH, SHAPE
+from spacy.attrs import LEMMA
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -203,14 +203,6 @@ def longest_then_severest(candidates: list[Candidate]) -> list[Candidate]:
             taken |= positions
             chosen.append((span, entry))
     return chosen
-
-
-def is_headline(doc: Doc) -> bool:
-    """Title Case or ALL CAPS text, where capitals say nothing about names. Read from the Doc's arrays: it is
-    asked of every paragraph, and a walk over Token objects cost a fifth of the component's time."""
-    strings = doc.vocab.strings
-    shapes = [shape for alpha, length, shape in doc.to_array([IS_ALPHA, LENGTH, SHAPE]).tolist() if alpha and length > 3]
-    return len(shapes) >= 3 and sum(1 for shape in shapes if strings[shape][:1] == "X") >= 0.7 * len(shapes)
 
 
 def _lemma_docs(nlp: Language, surface: Doc, lemmas: list[str]) -> list[Doc]:

@@ -23,7 +23,8 @@ from spacy.tokens import Doc, Span
 
 from .grammar import GrammarError, load_grammar
 from .lexicon import Lexicon, ScareQuotes, load_lexicon
-from .matching import TermMatcher, is_headline, longest_then_severest
+from ..casing import is_headline
+from .matching import TermMatcher, longest_then_severest
 from .quotes import Attribution, Quote, find_quotes
 from .records import SPANS_KEY, loaded_term, scare_quotes_term
 

@@ -88,3 +88,22 @@ def test_a_headline_surname_is_the_bodys_full_name(analyzer):
 def test_a_name_with_a_connector_in_a_tag_line_is_not_carded_by_its_part(analyze):
     result = analyze("All About Schools Today • U.S. Department of Education • Charter Schools\n\nThe rules changed.")
     assert cards_by_text(result).get("U.S.") is None
+
+
+@pytest.mark.slow  # every PTC dev article: about 25 s
+def test_no_article_card_on_real_news_is_page_debris(analyzer):
+    """The 297 PTC dev articles are real web news, line breaks, handles, bylines and all."""
+    from conftest import SHARED, require_shared
+    from reader_context.pipeline import Block
+
+    folder = require_shared(SHARED / "data" / "ptc-dev" / "articles")
+    debris = []
+    for path in sorted(folder.glob("article*.txt")):
+        result = analyzer.analyze([Block("0", path.read_text(encoding="utf-8"))], features=("entities",))
+        for card in result.cards.values():
+            text = card.description or ""
+            if card.source == "article" and (
+                    "\n" in text or "\n" in card.title or "advertisement" in text.lower() or len(text) > 120
+                    or text.count("(") != text.count(")") or text.count("[") != text.count("]")):
+                debris.append((path.name, card.title, text))
+    assert not debris, debris[:5]

@@ -20,9 +20,11 @@ def test_the_readme_example_gives_palmyra_and_a_person(analyze):
 @pytest.mark.parametrize("sentence", [
     "The convoy reached Palmyra on Sunday after a week on the road.",
     "Aid workers arrived in Palmyra with food and water.",
+    "Reporters visited Timbuktu last week.",
 ])
 def test_a_name_where_a_place_stands_gets_the_places_card(analyze, sentence):
-    assert cards_by_text(analyze(sentence)).get("Palmyra") == "Palmyra"
+    place = "Timbuktu" if "Timbuktu" in sentence else "Palmyra"
+    assert cards_by_text(analyze(sentence)).get(place) == place
 
 
 def test_where_a_name_stands_never_takes_a_persons_card_away(analyze):
@@ -32,7 +34,7 @@ def test_where_a_name_stands_never_takes_a_persons_card_away(analyze):
 @pytest.mark.parametrize("sentence, name, kind", [
     ("Sen. Marta Quillfeather said the bill would fail.", "Marta Quillfeather", "person"),
     ("Cardinal Oskar Brennholt led the mass on Sunday.", "Oskar Brennholt", "person"),
-    ("Ekstra Nyhedsposten, a Danish tabloid, printed the letter.", "Ekstra Nyhedsposten", "organization"),
+    ("Ekstra Nyhedsposten, a Norwegian broadsheet, printed the letter.", "Ekstra Nyhedsposten", "organization"),
     ("Tomas Eberkind, a spokesman for the ministry, declined to comment.", "Tomas Eberkind", "person"),
 ])
 def test_what_the_article_calls_a_thing_decides_its_kind(analyze, sentence, name, kind):

@@ -45,6 +45,7 @@ eval: eval-entities eval-terms
 
 eval-entities: install
 	$(BIN)/reader-context eval entities $(SHARED)/data/entity-linking/*.jsonl
+	$(BIN)/reader-context eval entities --sentences $(SHARED)/data/entity-linking/*.jsonl
 
 eval-terms: install
 	$(BIN)/reader-context eval terms $(SHARED)/data/ptc-dev

@@ -235,3 +235,16 @@ def test_named_rules():
     assert normalize_title("new_York  City") == "New York City"
     assert normalize_title("Iran\u2013Iraq War") == normalize_title("Iran-Iraq War")
     assert normalize_title("National Park") != normalize_title("National park")
+
+
+def test_sentences_are_scored_one_by_one_with_offsets_into_the_document(analyzer, tmp_path):
+    """`eval entities --sentences` analyses each sentence alone, as an API user sends a short text, and scores
+    the marks where they stand in the whole document."""
+    text = "Vladimir Putin flew to Damascus on Monday. Angela Merkel stayed in Berlin."
+    labels = [{"start": s, "end": s + len(n), "mention": n, "wikipedia_title": t} for n, t in (
+        ("Vladimir Putin", "Vladimir Putin"), ("Damascus", "Damascus"), ("Angela Merkel", "Angela Merkel"),
+        ("Berlin", "Berlin")) for s in [text.index(n)]]
+    path = write_jsonl(tmp_path / "two.jsonl", [{"doc": "two", "text": text, "labels": labels}])
+    whole = evaluate_entities([path], analyzer)["total"]
+    alone = evaluate_entities([path], analyzer, sentences=True)["total"]
+    assert whole["correct"] == alone["correct"] == 4 and alone["precision"] == 1.0

@@ -179,11 +179,13 @@ def eval_() -> None:
 
 @eval_.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def entities(files: tuple[Path, ...]) -> None:
+@click.option("--sentences", is_flag=True, help="Analyse each sentence alone, as a short text (an API call, a"
+              " looked-up selection), instead of each document whole.")
+def entities(files: tuple[Path, ...], sentences: bool) -> None:
     """Entity linking on ELEVANT / entity-fishing JSON-lines gold sets."""
     from .evaluation.entities import evaluate_entities, format_entities_report
 
-    click.echo(format_entities_report(evaluate_entities(list(files), _analyzer())))
+    click.echo(format_entities_report(evaluate_entities(list(files), _analyzer(), sentences=sentences)))
 
 
 @eval_.command()

@@ -377,8 +377,9 @@ def _merge(into: dict[str, Counter], other: dict[str, Counter]) -> None:
         into[k].update(c)
 
 
-def evaluate_entities(paths: Iterable[Path], analyzer) -> dict:
-    """Run the analyzer once per gold document (the whole text as one block) and score it.
+def evaluate_entities(paths: Iterable[Path], analyzer, *, sentences: bool = False) -> dict:
+    """Run the analyzer once per gold document (the whole text as one block) and score it; with `sentences`,
+    once per sentence of it instead, each alone as a short text (an API call, a looked-up selection).
 
     Returns {"files": [per-file figures], "total": figures over all files}; each figures dict holds the
     counts of COUNTS, precision, strict_precision, recall_named, recall_named_in_kb, and the most
@@ -397,7 +398,10 @@ def evaluate_entities(paths: Iterable[Path], analyzer) -> dict:
         counts: Counter = Counter()
         lists = _new_lists()
         for doc in docs:
-            response = analyzer.analyze([Block("0", doc.text)], features=("entities",), online="never").model_dump()
+            if sentences:
+                response = _by_sentence(analyzer, doc.text)
+            else:
+                response = analyzer.analyze([Block("0", doc.text)], features=("entities",), online="never").model_dump()
             score_document(doc, response, resolver, counts, lists)
         figures = _finish(counts, lists)
         figures.update(file=path.name, path=str(path), format=fmt, seconds=round(time.perf_counter() - started, 1))
@@ -407,6 +411,22 @@ def evaluate_entities(paths: Iterable[Path], analyzer) -> dict:
     total = _finish(total_counts, total_lists)
     total["seconds"] = round(sum(f["seconds"] for f in files), 1)
     return {"files": files, "total": total}
+
+
+def _by_sentence(analyzer, text: str) -> dict:
+    """One response for the whole text, made of one analysis per sentence, offsets back into the text."""
+    from ..pipeline import Block
+
+    analyzer.warm_up()
+    merged: dict = {"mentions": [], "cards": {}}
+    for sent in analyzer.nlp(text).sents:
+        if not sent.text.strip():
+            continue
+        response = analyzer.analyze([Block("0", sent.text)], features=("entities",), online="never").model_dump()
+        for m in response["mentions"]:
+            merged["mentions"].append({**m, "start": m["start"] + sent.start_char, "end": m["end"] + sent.start_char})
+        merged["cards"].update(response["cards"])
+    return merged
 
 
 # -- report -------------------------------------------------------------------------------------

@@ -18,12 +18,9 @@ from spacy.attrs import ORTH, SPACY
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from ..knowledge.names import alias_key, is_acronym
+from ..knowledge.names import alias_key, fold, is_acronym
 from .spans import NEVER_TAGS, capitalised, sentence_of, shouting, text_of
 
-# Characters the tokenizer sees differently in names that are the same name: curly and straight
-# apostrophes, dashes and hyphens. Accents are folded too, so "Sao Paulo" is found for "São Paulo".
-_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2014": "-"})
 _NOT_NAME_INSIDE = frozenset({",", ";", ":", '"', "\u201c", "\u201d"})
 _ADJECTIVE_TAGS = frozenset({"JJ", "JJR", "JJS"})
 
@@ -43,11 +40,6 @@ def has_accents(text: str) -> bool:
     """Whether the text holds letters that fold to others ("é", "ß"-like compatibility forms, combining
     marks), checked at C speed on the whole text. Apostrophes and dashes are covered by pattern variants."""
     return not text.isascii() and bool(_COMBINING.search(text) or not unicodedata.is_normalized("NFKD", text))
-
-
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def open_default_store(path: str):

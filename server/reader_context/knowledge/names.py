@@ -9,11 +9,15 @@ _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2014": "-"})
 
 
+def fold(name: str) -> str:
+    """The name without accents and with plain apostrophes and hyphens: "Pútin" and "Putin" fold alike."""
+    text = unicodedata.normalize("NFKD", name.translate(_QUOTES))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 def alias_key(name: str) -> str:
     """Case-, accent- and spacing-insensitive key; a leading article does not change who is meant."""
-    text = unicodedata.normalize("NFKD", name.translate(_QUOTES))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = _SPACE.sub(" ", text).strip().casefold()
+    text = _SPACE.sub(" ", fold(name)).strip().casefold()
     if text.startswith("the "):
         text = text[4:]
     return text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import spacy
+from spacy.util import compile_infix_regex
 from spacy.language import Language
 
 # Importing the components registers their factories, also where the package's entry points are not
@@ -38,5 +39,13 @@ def load_pipeline(name: str) -> Language:
                     f"spaCy pipeline {name!r} is not installed; install it with pip or set "
                     "READER_CONTEXT_SPACY_MODEL to an installed English pipeline"
                 ) from exc
+            _split_abbreviation_compounds(nlp)
             _loaded[name] = nlp
         return nlp
+
+
+def _split_abbreviation_compounds(nlp: Language) -> None:
+    """ "Calif.-based", "U.S.-led": the English infixes split a hyphen between letters only, which leaves the
+    abbreviation's name glued to the compound; split after an abbreviation's period as well."""
+    infixes = [*nlp.Defaults.infixes, r"(?<=[A-Za-z]\.)-(?=[a-z])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer

@@ -77,23 +77,34 @@ class MentionFinder:
         found = []
         for ent in doc.ents:
             if ent.label_ in LINKABLE_LABELS:
-                span = _trim(ent)
+                span = _trim(ent, keys)
+                if span is not None and len(span) == 1 and span[0].tag_ == "JJ" and len(ent) > 1:
+                    # What is left of "Veteran Chilean" once its first word goes is a demonym, not an organisation.
+                    ent = Span(doc, span.start, span.end, label="NORP")
                 # In a sentence set in capitals NER takes "US" in "LET US FIND OUT" for a country; there only
                 # names the knowledge base knows, and that are not ordinary words, count.
-                if span is not None and (not shouting(span) or (
+                elif span is not None and (not shouting(span) or (
                         span.text.lower() not in STOP_WORDS and alias_key(span.text) in keys)):
                     found.append(span)
             # A demonym ("Russian") gets its country's card when the base knows it, unless it opens a name.
-            elif (ent.label_ == "NORP" and len(ent) == 1 and alias_key(ent.text) in keys
-                  and not (ent.end < len(doc) and capitalised(doc[ent.end]) and doc[ent.end].tag_ in ("NNP", "NNPS"))):
-                found.append(Span(doc, ent.start, ent.end, label="NORP"))
+            if ent.label_ == "NORP":
+                # NER takes a sentence's first word into a demonym ("Married Pakistani doctor"): the demonym is
+                # the last word when every word before it is an ordinary one.
+                if (len(ent) > 1 and alias_key(ent.text) not in keys
+                        and not any(t.tag_ in ("NNP", "NNPS") for t in ent[:-1])):
+                    ent = ent[-1:]
+                if (alias_key(ent.text) in keys
+                        and not (ent.end < len(doc) and capitalised(doc[ent.end]) and doc[ent.end].tag_ in ("NNP", "NNPS"))):
+                    found.append(Span(doc, ent.start, ent.end, label="NORP"))
         return found
 
 
 
-def _trim(span: Span) -> Span | None:
+def _trim(span: Span, keys: frozenset[str] = frozenset()) -> Span | None:
     """Drop leading determiners and lower-case words and trailing possessives from an NER span, and keep one
-    line of it: a name never crosses a line break (NER fuses a line's last word with the next line's first)."""
+    line of it: a name never crosses a line break (NER fuses a line's last word with the next line's first).
+    A sentence's first word goes too when the tagger calls it an ordinary word and the rest is a demonym
+    ("Veteran Chilean diplomat"), unless the whole is a name the base knows ("South Korean")."""
     start, end = span.start, span.end
     doc = span.doc
     breaks = [t.i for t in span if t.is_space and "\n" in t.text]
@@ -101,6 +112,10 @@ def _trim(span: Span) -> Span | None:
         pieces = zip([start] + [b + 1 for b in breaks], breaks + [end])
         start, end = max(pieces, key=lambda piece: piece[1] - piece[0])
     while start < end and (doc[start].tag_ in NEVER_TAGS or not capitalised(doc[start])) and not doc[start].like_num:
+        start += 1
+    if (end - start > 1 and doc[start].is_sent_start and doc[start].tag_ not in ("NNP", "NNPS")
+            and capitalised(doc[start + 1]) and not any(t.tag_ in ("NNP", "NNPS") for t in doc[start + 1:end])
+            and alias_key(doc[start:end].text) not in keys):
         start += 1
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
         end -= 1

@@ -76,7 +76,7 @@ def _has_title_marks(sent: Span) -> bool:
 
 def inside_a_title(span: Span) -> bool:
     """A name inside the title of something else is not that name: "Houston" in the quoted
-    'Houston's Top Dentists', "Wales" in "Rape Crisis (England and Wales)"."""
+    'Houston's Top Dentists' or in "Houston's Top Dentists list", "Wales" in "Rape Crisis (England and Wales)"."""
     doc, sent = span.doc, sentence_of(span)
     if not _has_title_marks(sent):
         return False
@@ -96,4 +96,14 @@ def inside_a_title(span: Span) -> bool:
         if close is not None and not is_acronym(span.text):
             inner = [t for t in doc[opening + 1:close] if t.is_alpha]
             return all(capitalised(t) or t.lower_ == "and" for t in inner)
+    # A possessive that opens a Title Case name no tagger knows ("Houston's Top Dentists list", "Britain's Got
+    # Talent") is part of that name; "Trump's White House" and "Britain's Prime Minister" are not such names.
+    if span.end < sent.end and doc[span.end].tag_ == "POS":
+        title_words = vocabulary().title_words
+        run = 0
+        for t in doc[span.end + 1:sent.end]:
+            if not capitalised(t) or t.ent_type_ or t.lower_ in title_words or not t.is_alpha:
+                break
+            run += 1
+        return run >= 2
     return False

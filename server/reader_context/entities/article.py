@@ -3,6 +3,8 @@ each entity, and the card built from the article's own words for a name no knowl
 
 from __future__ import annotations
 
+import re
+
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -62,6 +64,8 @@ class Group:
     ambiguous: bool = False  # a short name the article gives to more than one entity
     lone_alias_word: bool = False  # every mention one capitalised word only the alias matcher found
     in_place_frame: bool = False  # a mention stands where a place does ("in Palmyra", "visited Palmyra")
+    only_in_place_frames: bool = False  # ... and every mention does, after a preposition that only takes places
+    in_match_report: bool = False  # a mention's sentence reports a game ("Chicago edged Detroit 4-2")
     chosen: Entity | None = None
 
     @property
@@ -127,6 +131,8 @@ def group_mentions(mentions: list[Mention], names_a_thing=lambda name: False) ->
         g.names = sorted(uses, key=lambda n: (-len(n.split()), -uses[n], -len(n), n))
         g.lone_alias_word = all(m.found_by == "alias" and len(m.span) == 1 for m in g.mentions)
         g.in_place_frame = any(in_place_frame(m.span) for m in g.mentions)
+        g.only_in_place_frames = all(in_place_frame(m.span, strict=True) for m in g.mentions)
+        g.in_match_report = any(reports_a_game(sentence_of(m.span)) for m in g.mentions)
         labels = Counter(m.label for m in g.mentions if m.label)
         g.label = labels.most_common(1)[0][0] if labels else None
         own = {alias_key(n) for n in g.names}
@@ -182,9 +188,36 @@ def text_of_sentence(span: Span) -> str:
     return text_of(span.doc)[sent.start_char:sent.end_char]
 
 
-def in_place_frame(span: Span) -> bool:
-    """The name is the object of a locative preposition or of a verb whose object is a place."""
+def in_place_frame(span: Span, strict: bool = False) -> bool:
+    """The name is the object of a locative preposition or of a verb whose object is a place. `strict`: of a
+    preposition that takes nothing but places ("arrived at JFK"; not "a letter to Pelosi"), and not of a verb."""
     root, words = span.root, vocabulary()
     if root.dep_ == "pobj":
-        return root.head.lower_ in words.place_prepositions
-    return root.dep_ == "dobj" and root.head.lemma_.lower() in words.place_verbs
+        prep = root.head
+        if strict:
+            # "at" takes places after a noun or a verb of coming and going, and people after a mood ("angry at").
+            return prep.lower_ in words.place_only_prepositions and (
+                prep.lower_ != "at" or prep.head.pos_ == "NOUN" or prep.head.lemma_.lower() in words.arrival_verbs)
+        return prep.lower_ in words.place_prepositions
+    return not strict and root.dep_ == "dobj" and root.head.lemma_.lower() in words.place_verbs
+
+
+_SCORE = re.compile(r"(?<![\d.,])\d{1,3}\s?[-\u2013:]\s?\d{1,3}(?![\d%.,]|\s?(?:a\.m|p\.m|per|percent))")
+
+
+def reports_a_game(sentence: Span) -> bool:
+    """Two words of a match report ("scored", "hat-trick"), or a result verb with a score ("beat ... 5-3"). Short
+    texts get no article-wide count, so a sentence's own words decide whether "Boston" is a team."""
+    known = sentence.doc.user_data.setdefault("reader_context.match_reports", {})
+    if sentence.start not in known:
+        known[sentence.start] = _reports_a_game(sentence)
+    return known[sentence.start]
+
+
+def _reports_a_game(sentence: Span) -> bool:
+    words = vocabulary()
+    lemmas = [t.lemma_.lower() for t in sentence]
+    sports = sum(1 for t, lemma in zip(sentence, lemmas) if lemma in words.sports_words
+                 or (t.pos_ == "VERB" and lemma in words.sports_verbs))
+    results = sum(1 for t, lemma in zip(sentence, lemmas) if t.pos_ == "VERB" and lemma in words.result_verbs)
+    return sports >= 2 or (sports + results >= 1 and bool(_SCORE.search(sentence.text)))

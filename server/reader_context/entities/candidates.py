@@ -6,11 +6,14 @@ its aliases, Wikipedia's from what a lookup of the name returned.
 
 from __future__ import annotations
 
+import re
+
 from ..knowledge.entity import Entity
 from ..knowledge.names import alias_key, is_acronym
 from .article import Group
 
 Candidate = tuple[Entity, float, str]
+_DISAMBIGUATED = re.compile(r"\s\([^)]*\)$")
 
 
 def from_knowledge_base(store, group: Group, runner_up_factor: float) -> list[Candidate]:
@@ -44,7 +47,12 @@ def from_knowledge_base(store, group: Group, runner_up_factor: float) -> list[Ca
         # not Jacobus van 't Hoff; "Donald J. Trump" is Donald Trump).
         full = {w for w in alias_key(group.names[0]).split() if not (len(w) <= 2 and w.endswith("."))}
         entities = {i: e for i, e in entities.items() if full <= set(alias_key(e.title).split())}
-    return [(entities[i], prior, origin) for i, (prior, origin) in hits.items() if i in entities]
+    out = [(entities[i], prior, origin) for i, (prior, origin) in hits.items() if i in entities]
+    # Wikipedia's own convention: a title with a disambiguator ("New York (state)") is not what the bare name
+    # usually means when another entry holds the name undisambiguated ("New York City").
+    plain = {prior for e, prior, _ in out if not _DISAMBIGUATED.search(e.title)}
+    return [(e, prior * runner_up_factor if _DISAMBIGUATED.search(e.title) and any(p >= prior for p in plain) else prior,
+             origin) for e, prior, origin in out]
 
 
 def from_wikipedia(group: Group, entries: list[Entity], search_prior: float, search_decay: float) -> list[Candidate]:

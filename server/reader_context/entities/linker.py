@@ -171,13 +171,16 @@ class Linker:
             if group.label is None and entity.kind in ("concept", "other") and group.lone_alias_word:
                 continue
             # In a match report "England" and "Miami" are teams, which have no card here.
-            if sporty and entity.kind == "place" and group.label in ("GPE", "ORG"):
+            if (sporty or group.in_match_report) and entity.kind == "place" and group.label in ("GPE", "ORG"):
                 continue
             shared = len((self._entity_words(entity) & article_words) - own)
             kind = (self.kind_fit[""] if origin == "surname" and group.label == "ORG" else fit).get(entity.kind, 0.1)
             if group.in_place_frame and group.label in (None, "PERSON"):
                 # Where the article puts the name is evidence too; it can only add to what the label says.
                 kind = max(kind, self.kind_fit["GPE"].get(entity.kind, 0.1))
+            if group.only_in_place_frames and entity.kind == "person":
+                # ... and it can take away: nobody lands at a person ("arrived at JFK").
+                kind = min(kind, self.kind_fit["GPE"]["person"])
             out.append(Scored(entity, prior, kind, min(1.0, shared / self.shared_words_for_full_context), origin))
         return out
 
@@ -193,7 +196,8 @@ class Linker:
         group.scored = scored
         for s in scored:
             self._score(s, anchors)
-        eligible = [s for s in scored if _supported(s)]
+        one_word = all(len(n.split()) == 1 for n in group.names)
+        eligible = [s for s in scored if _supported(s, one_word)]
         if eligible:
             best = max(eligible, key=lambda s: s.score)
             if best.score >= self.threshold:
@@ -217,14 +221,15 @@ class Linker:
         self._choose(group, self._scored(group, from_wikipedia(group, entries, self.search_prior, self.search_decay), article_words), anchors)
 
 
-def _supported(s: Scored) -> bool:
+def _supported(s: Scored, one_word: bool) -> bool:
     """Names that, alone, usually mean something else link only when the article backs them: the
     override file's traps by its words or its other entities, one-word people ("David", "Moses",
-    rarely meant by a bare first name in news) by both."""
+    rarely meant by a bare first name in news) by both, and a person of a fuller name called by one
+    word that is not their surname ("Victoria", "John") by either: a given name alone is anyone's."""
     card = s.candidate
     if card.kind == "person" and " " not in card.title and s.origin in ("title", "needs-support"):
         return s.context >= 0.5 and s.coherence >= 0.5
-    if s.origin == "needs-support":
+    if s.origin == "needs-support" or (one_word and card.kind == "person" and s.origin != "surname"):
         return s.context >= 0.5 or s.coherence >= 0.5
     return True
 

@@ -25,8 +25,13 @@ class Vocabulary(BaseModel):
     sports_words: frozenset[str]
     place_prepositions: frozenset[str]
     place_verbs: frozenset[str]
+    place_only_prepositions: frozenset[str]
+    arrival_verbs: frozenset[str]
+    sports_verbs: frozenset[str]
+    result_verbs: frozenset[str]
 
-    @field_validator("connectors", "title_words", "sports_words", "place_prepositions", "place_verbs", mode="before")
+    @field_validator("connectors", "title_words", "sports_words", "place_prepositions", "place_verbs",
+                     "place_only_prepositions", "arrival_verbs", "sports_verbs", "result_verbs", mode="before")
     @classmethod
     def _words(cls, value: object) -> object:
         if not isinstance(value, list) or not value:

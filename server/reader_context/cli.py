@@ -181,10 +181,21 @@ def eval_() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--sentences", is_flag=True, help="Analyse each sentence alone, as a short text (an API call, a"
               " looked-up selection), instead of each document whole.")
-def entities(files: tuple[Path, ...], sentences: bool) -> None:
+@click.option("--thresholds", default=None, metavar="T,T,...",
+              help="Instead of the report, a table of precision and recall at each of these linking thresholds.")
+def entities(files: tuple[Path, ...], sentences: bool, thresholds: str | None) -> None:
     """Entity linking on ELEVANT / entity-fishing JSON-lines gold sets."""
-    from .evaluation.entities import evaluate_entities, format_entities_report
+    from .evaluation.entities import evaluate_entities, format_entities_report, format_threshold_table, threshold_table
 
+    if thresholds:
+        try:
+            values = [float(t) for t in thresholds.split(",")]
+        except ValueError:
+            raise click.BadParameter(f"{thresholds!r} is not a comma-separated list of numbers", param_hint="--thresholds")
+        if any(not 0 <= t <= 1 for t in values):
+            raise click.BadParameter("thresholds lie between 0 and 1", param_hint="--thresholds")
+        click.echo(format_threshold_table(threshold_table(list(files), _analyzer(), values, sentences=sentences)))
+        return
     click.echo(format_entities_report(evaluate_entities(list(files), _analyzer(), sentences=sentences)))
 
 

@@ -413,6 +413,34 @@ def evaluate_entities(paths: Iterable[Path], analyzer, *, sentences: bool = Fals
     return {"files": files, "total": total}
 
 
+def threshold_table(paths: Iterable[Path], analyzer, thresholds: Iterable[float], *, sentences: bool = False) -> list[dict]:
+    """The same evaluation at each linking threshold (the linker's `threshold`, the deployment's
+    READER_CONTEXT_LINK_THRESHOLD): one row per threshold and set, for choosing the threshold by precision."""
+    analyzer.warm_up()
+    configured = analyzer.linker.threshold
+    rows = []
+    try:
+        for threshold in thresholds:
+            analyzer.linker.threshold = threshold
+            analyzer.responses.clear()  # responses made at another threshold
+            result = evaluate_entities(paths, analyzer, sentences=sentences)
+            for figures in result["files"] + [dict(result["total"], file="total")]:
+                rows.append({"threshold": threshold, **figures})
+    finally:
+        analyzer.linker.threshold = configured
+        analyzer.responses.clear()
+    return rows
+
+
+def format_threshold_table(rows: list[dict]) -> str:
+    lines = ["| threshold | set | shown cards (aligned) | correct | precision | recall named | recall named in KB |",
+             "|---:|---|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['threshold']:.2f} | {r['file']} | {r['shown_aligned']} | {r['correct']} | {_fmt(r['precision'])}"
+                     f" | {_fmt(r['recall_named'])} | {_fmt(r['recall_named_in_kb'])} |")
+    return "\n".join(lines) + "\n"
+
+
 def _by_sentence(analyzer, text: str) -> dict:
     """One response for the whole text, made of one analysis per sentence, offsets back into the text."""
     from ..pipeline import Block

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: install system-packages run test test-fast e2e eval eval-entities eval-terms bench kb clean
+.PHONY: install system-packages run test test-fast e2e eval eval-entities eval-thresholds eval-terms bench kb clean
 
 install: $(VENV)/.installed
 
@@ -46,6 +46,11 @@ eval: eval-entities eval-terms
 eval-entities: install
 	$(BIN)/reader-context eval entities $(SHARED)/data/entity-linking/*.jsonl
 	$(BIN)/reader-context eval entities --sentences $(SHARED)/data/entity-linking/*.jsonl
+
+# Precision and recall at several linking thresholds (docs/evaluation.md has the table and the choice).
+eval-thresholds: install
+	$(BIN)/reader-context eval entities --thresholds 0.4,0.45,0.5,0.55,0.6,0.65 $(SHARED)/data/entity-linking/*.jsonl
+	$(BIN)/reader-context eval entities --sentences --thresholds 0.4,0.45,0.5,0.55,0.6,0.65 $(SHARED)/data/entity-linking/*.jsonl
 
 eval-terms: install
 	$(BIN)/reader-context eval terms $(SHARED)/data/ptc-dev

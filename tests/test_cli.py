@@ -67,6 +67,13 @@ def test_a_missing_file_is_a_clear_error(run):
     assert res.returncode == 2 and res.stderr.startswith("error:")
 
 
+def test_thresholds_that_are_not_numbers_are_a_clear_error(run, tmp_path):
+    gold = tmp_path / "empty.jsonl"
+    gold.write_text("")
+    res = run("eval", "entities", "--thresholds", "0.5,high", str(gold))
+    assert res.returncode == 2 and "--thresholds" in res.stderr and "Traceback" not in res.stderr
+
+
 def test_readme_documents_every_setting():
     from reader_context.settings import Settings
 

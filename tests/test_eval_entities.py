@@ -248,3 +248,23 @@ def test_sentences_are_scored_one_by_one_with_offsets_into_the_document(analyzer
     whole = evaluate_entities([path], analyzer)["total"]
     alone = evaluate_entities([path], analyzer, sentences=True)["total"]
     assert whole["correct"] == alone["correct"] == 4 and alone["precision"] == 1.0
+
+
+def test_threshold_table_scores_each_threshold_and_restores_the_configured_one(tmp_path, analyzer):
+    from reader_context.evaluation.entities import format_threshold_table, threshold_table
+
+    text = "Vladimir Putin flew to Syria and toured Palmyra with his generals."
+    gold = {"id": 1, "title": "toy", "text": text, "evaluation_span": [0, len(text)], "labels": [
+        {"span": span(text, "Vladimir Putin"), "entity_id": "Q7747", "name": "Vladimir Putin", "type": PERSON},
+        {"span": span(text, "Syria"), "entity_id": "Q858", "name": "Syria", "type": PLACE},
+        {"span": span(text, "Palmyra"), "entity_id": "Q5747", "name": "Palmyra", "type": PLACE},
+    ]}
+    path = write_jsonl(tmp_path / "toy.jsonl", [gold])
+    configured = analyzer.linker.threshold
+    rows = threshold_table([path], analyzer, [0.3, 1.0])
+    assert analyzer.linker.threshold == configured
+    by = {(r["threshold"], r["file"]): r for r in rows}
+    assert by[(0.3, "toy.jsonl")]["correct"] == 3
+    assert by[(1.0, "toy.jsonl")]["shown_aligned"] == 0  # no score reaches 1: every mention is NIL
+    table = format_threshold_table(rows)
+    assert "| 0.30 | toy.jsonl | 3 | 3 | 1.000 |" in table

@@ -14,6 +14,7 @@ def test_a_bare_name_means_the_entry_that_holds_it_undisambiguated(analyze):
 @pytest.mark.parametrize("report", [
     "Chicago edged Boston 4-2 on Saturday night.",
     "Orlova scored twice as the strikers ran riot against Brazil.",
+    "Dossou kicked twenty points as Chicago beat Brazil in the tournament.",
 ])
 def test_in_a_match_report_a_city_or_country_is_a_team_not_the_place(analyze, report):
     cards = cards_by_text(analyze(report))
@@ -23,6 +24,7 @@ def test_in_a_match_report_a_city_or_country_is_a_team_not_the_place(analyze, re
 @pytest.mark.parametrize("sentence, place", [
     ("Voters in Brazil elected a new president on Sunday.", "Brazil"),
     ("The Senate voted 51-49 after a long debate in Chicago.", "Chicago"),
+    ("The governor won a second term in Brazil on Sunday.", "Brazil"),
 ])
 def test_a_score_or_a_vote_without_a_game_leaves_the_place(analyze, sentence, place):
     assert cards_by_text(analyze(sentence))[place] == place

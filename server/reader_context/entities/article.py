@@ -206,8 +206,9 @@ _SCORE = re.compile(r"(?<![\d.,])\d{1,3}\s?[-\u2013:]\s?\d{1,3}(?![\d%.,]|\s?(?:
 
 
 def reports_a_game(sentence: Span) -> bool:
-    """Two words of a match report ("scored", "hat-trick"), or a result verb with a score ("beat ... 5-3"). Short
-    texts get no article-wide count, so a sentence's own words decide whether "Boston" is a team."""
+    """Two words of a match report ("scored", "hat-trick"), or a result verb with one of them or with a score
+    ("beat ... 5-3"). Short texts get no article-wide count, so a sentence's own words decide whether "Boston"
+    is a team."""
     known = sentence.doc.user_data.setdefault("reader_context.match_reports", {})
     if sentence.start not in known:
         known[sentence.start] = _reports_a_game(sentence)
@@ -220,4 +221,4 @@ def _reports_a_game(sentence: Span) -> bool:
     sports = sum(1 for t, lemma in zip(sentence, lemmas) if lemma in words.sports_words
                  or (t.pos_ == "VERB" and lemma in words.sports_verbs))
     results = sum(1 for t, lemma in zip(sentence, lemmas) if t.pos_ == "VERB" and lemma in words.result_verbs)
-    return sports >= 2 or (sports + results >= 1 and bool(_SCORE.search(sentence.text)))
+    return sports >= 2 or (sports >= 1 and results >= 1) or (sports + results >= 1 and bool(_SCORE.search(sentence.text)))

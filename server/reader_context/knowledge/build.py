@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
 from .entity import KINDS, WIKIPEDIA_ATTRIBUTION, Entity, wikipedia_url
+from .geonames import GEONAMES_PACKAGE, merge_places
 from ..curated import fingerprint
 from .kinds import DEFAULT_PATH as KINDS_PATH
 from .names import alias_key
@@ -26,7 +27,7 @@ from .store import SCHEMA_VERSION, KnowledgeError, KnowledgeStore
 log = logging.getLogger(__name__)
 
 # Bump when the way entries or aliases are derived changes, so existing stores are rebuilt.
-BUILDER_VERSION = "6"
+BUILDER_VERSION = "7"
 
 
 def current_fingerprint() -> dict[str, str]:
@@ -35,6 +36,7 @@ def current_fingerprint() -> dict[str, str]:
         "builder": BUILDER_VERSION,
         VITAL_PACKAGE: package_version(VITAL_PACKAGE),
         COUNTRY_PACKAGE: package_version(COUNTRY_PACKAGE),
+        GEONAMES_PACKAGE: package_version(GEONAMES_PACKAGE),
         "overrides": fingerprint(OVERRIDES_PATH),
         "kinds": fingerprint(KINDS_PATH),
     }
@@ -74,6 +76,8 @@ class BuildReport:
     aliases: int
     seconds: float
     countries_added: int
+    places_added: int = 0
+    places_merged: int = 0
 
 
 def build_embedded(store: KnowledgeStore, *, force: bool = False) -> BuildReport | None:
@@ -86,6 +90,7 @@ def build_embedded(store: KnowledgeStore, *, force: bool = False) -> BuildReport
     overrides = load_overrides()
     entries = {e.id: e for e in vital_entries()}
     countries_added = _merge_countries(entries)
+    places_added, places_merged = merge_places(entries)
     with store.write() as conn:
         if not force and is_current(store):
             return None
@@ -96,7 +101,7 @@ def build_embedded(store: KnowledgeStore, *, force: bool = False) -> BuildReport
         store.set_meta(conn, current_fingerprint() | {"built_at": str(int(time.time()))})
     stats = store.stats()
     report = BuildReport(stats["by_source"].get("embedded", 0), stats["aliases"],
-                         time.perf_counter() - started, countries_added)
+                         time.perf_counter() - started, countries_added, places_added, places_merged)
     log.info("built embedded knowledge base: %s entities in %.1f s", report.entities, report.seconds)
     return report
 

@@ -219,6 +219,10 @@ class KnowledgeStore(EntityTables, WikipediaTables, PendingTables):
         by_source = dict(conn.execute("SELECT source, COUNT(*) FROM entities GROUP BY source"))
         by_kind = dict(conn.execute("SELECT kind, COUNT(*) FROM entities GROUP BY kind"))
         aliases = conn.execute("SELECT COUNT(*) FROM aliases").fetchone()[0]
+        # The embedded entries by the pack that made them (an id's prefix; a place the Wikipedia pack already
+        # held counts there, with the places pack's facts merged in).
+        by_pack = dict(conn.execute("SELECT substr(id, 1, instr(id, ':') - 1), COUNT(*) FROM entities"
+                                    " WHERE source = 'embedded' GROUP BY 1"))
         return {
             "path": str(self.path),
             "entities": sum(by_source.values()),
@@ -226,6 +230,7 @@ class KnowledgeStore(EntityTables, WikipediaTables, PendingTables):
             "sources": sorted(by_source),
             "by_source": by_source,
             "by_kind": by_kind,
+            "by_pack": by_pack,
             "meta": self.meta(),
         }
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from spacy.tokens import Doc, Span
 
 from ..casing import headline_lines
+from ..knowledge.kinds import head_kinds
 from ..knowledge.names import alias_key
 from .article import Mention
 from .vocabulary import vocabulary
@@ -54,7 +55,11 @@ def _name_shaped(span: Span) -> bool:
     in a headline: a part of it is not carded as the whole (the whole may still get no card)."""
     connectors = vocabulary().connectors
     inner = span[1:-1]
-    return any(t.text in connectors for t in inner if t.text.islower() or not t.is_alpha)
+    if any(t.text in connectors for t in inner if t.text.islower() or not t.is_alpha):
+        return True
+    # So are capitals ending in the head noun of an organisation or a place ("Alligator Advisory Council",
+    # "Bexar County"): "Louisiana" in "Louisiana Alligator Advisory Council" is not carded as the whole.
+    return len(span) > 2 and head_kinds().get(span[-1].lower_) in ("organization", "place")
 
 
 def _longest_confirmed(span: Span, confirmed: Callable[[Span], bool]) -> Span | None:

@@ -224,13 +224,16 @@ class Linker:
 def _supported(s: Scored, one_word: bool) -> bool:
     """Names that, alone, usually mean something else link only when the article backs them: the
     override file's traps by its words or its other entities, one-word people ("David", "Moses",
-    rarely meant by a bare first name in news) by both, and a person of a fuller name called by one
-    word that is not their surname ("Victoria", "John") by either: a given name alone is anyone's."""
+    rarely meant by a bare first name in news) by both, a person of a fuller name called by one
+    word that is not their surname ("Victoria", "John") by either: a given name alone is anyone's; and a
+    town only the places pack knows by another entity of the article it is related to (its state or country)."""
     card = s.candidate
     if card.kind == "person" and " " not in card.title and s.origin in ("title", "needs-support"):
         return s.context >= 0.5 and s.coherence >= 0.5
     if s.origin == "needs-support" or (one_word and card.kind == "person" and s.origin != "surname"):
         return s.context >= 0.5 or s.coherence >= 0.5
+    if s.origin == "place":  # a town the places pack alone knows: its state or country must be in the article
+        return s.coherence >= 0.5
     return True
 
 

@@ -21,7 +21,7 @@ from spacy.util import registry
 from ..knowledge.names import alias_key
 from .aliases import AliasIndex, open_default_store
 from .runs import proper_runs
-from .spans import NEVER_TAGS, capitalised, inside_a_title, shouting
+from .spans import NEVER_TAGS, capitalised, inside_a_title, shares_a_plural_head, shouting
 from .vocabulary import vocabulary
 
 # NER labels a reader may want a card on. Dates, numbers, quantities and demonyms (NORP) never are.
@@ -136,7 +136,8 @@ def choose_mentions(ner: list[Span], alias: list[Span], runs: list[Span]) -> lis
     - An alias longer than the NER spans it overlaps replaces them ("Fakhr-al-Din al-Maani Castle", not "Castle").
     - A proper-noun run replaces the shorter names inside it ("Wales" in "Arriva Buses Wales"), unless it is
       only those names and title words ("President Vladimir Putin", "Syria and Russia").
-    - Nothing inside the title of something else ("Houston" in a quoted 'Houston's Top Dentists').
+    - Nothing inside the title of something else ("Houston" in a quoted 'Houston's Top Dentists'), nor a
+      conjunct of names that share a plural head ("Orange" in "Orange and Riverside Counties").
 
     Sets `Span._.found_by` on the spans it keeps, and only on those: extension values belong to a span's
     offsets, so the finders' rival spans over the same words must not write them.
@@ -180,7 +181,7 @@ def choose_mentions(ner: list[Span], alias: list[Span], runs: list[Span]) -> lis
         for s in inside:
             chosen.remove(s)
         chosen.append(run)
-    kept = [s for s in chosen if not inside_a_title(s)]
+    kept = [s for s in chosen if not inside_a_title(s) and not shares_a_plural_head(s)]
     for s in kept:
         s._.found_by = found_by[id(s)]
     return kept

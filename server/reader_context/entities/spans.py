@@ -7,6 +7,7 @@ from bisect import bisect_right
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span, Token
 
+from ..knowledge.kinds import head_kinds
 from ..knowledge.names import is_acronym
 from .vocabulary import vocabulary
 
@@ -107,3 +108,29 @@ def inside_a_title(span: Span) -> bool:
             run += 1
         return run >= 2
     return False
+
+
+_LIST_WORDS = frozenset({",", "and", "or", "&"})
+
+
+def shares_a_plural_head(span: Span) -> bool:
+    """ "Los Angeles" in "Los Angeles, Orange and Riverside Counties" is part of "Los Angeles County": a
+    coordination of names that ends in a plural head noun ("Counties", "Rivers", "Universities") shares it,
+    and no conjunct is the name alone, nor is the head."""
+    doc, sent = span.doc, sentence_of(span)
+    i = span.end
+    while i < sent.end and (capitalised(doc[i]) and doc[i].is_alpha or doc[i].lower_ in _LIST_WORDS):
+        i += 1
+    head = doc[i - 1]
+    alone = len(span) == 1 and i == span.end  # NER's "Counties" on its own
+    if (i == span.end and not alone) or not capitalised(head) or head.ent_type_ in ("NORP", "PERSON") \
+            or not head.lower_.endswith("s"):
+        return False
+    j = span.start
+    while j > sent.start and (capitalised(doc[j - 1]) and doc[j - 1].is_alpha or doc[j - 1].lower_ in _LIST_WORDS):
+        j -= 1
+    if not any(t.lower_ in ("and", "or", "&") for t in doc[j:i]):
+        return False
+    word = head.lower_
+    singular = word[:-3] + "y" if word.endswith("ies") else word[:-1]
+    return singular in head_kinds()

@@ -71,6 +71,11 @@ class _Tables(NamedTuple):
 
 
 @cache
+def head_kinds() -> dict[str, str]:
+    """Head noun -> kind: the words that say what kind of thing a description is ("county" -> place)."""
+    return _tables().heads
+
+
 def _tables() -> _Tables:
     words = load_kind_words()
     return _Tables(words.head_kinds, _words(words.weak_heads), words.human_topics, _words(words.not_adverbs),

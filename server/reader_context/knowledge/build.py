@@ -108,6 +108,8 @@ def build_embedded(store: KnowledgeStore, *, force: bool = False) -> BuildReport
 
 def _merge_countries(entries: dict[str, Entity]) -> int:
     by_key = {alias_key(e.title): e for e in entries.values()}
+    # "Georgia (country)" is countryinfo's "Georgia": a country's own disambiguator does not make it another.
+    by_key |= {alias_key(e.title.removesuffix(" (country)")): e for e in entries.values() if e.title.endswith(" (country)")}
     added = 0
     records = country_records()
     # "American" is the demonym of the United States and of four territories: it names the most populous.

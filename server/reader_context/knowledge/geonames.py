@@ -99,7 +99,8 @@ def merge_places(entries: dict[str, Entity], places: list[Place] | None = None) 
             key = alias_key(p.name)
             largest[key] = max(largest.get(key, 0), p.population or 0)
     added = merged = 0
-    for p in sorted(places, key=lambda p: -(p.population or 0)):
+    # States first: "Virginia" and "Wyoming" are the states, not the largest towns of those names.
+    for p in sorted(places, key=lambda p: (p.kind != "state", -(p.population or 0))):
         where = p.region or p.country
         existing = _same_place(p, by_key.get(alias_key(p.name), []) + by_key.get(alias_key(f"{p.name}, {where}"), []))
         if existing is not None:

@@ -70,12 +70,12 @@ class _Tables(NamedTuple):
     topic_default: dict[str, str]
 
 
-@cache
 def head_kinds() -> dict[str, str]:
     """Head noun -> kind: the words that say what kind of thing a description is ("county" -> place)."""
     return _tables().heads
 
 
+@cache
 def _tables() -> _Tables:
     words = load_kind_words()
     return _Tables(words.head_kinds, _words(words.weak_heads), words.human_topics, _words(words.not_adverbs),

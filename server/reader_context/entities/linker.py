@@ -56,6 +56,7 @@ DEFAULT_CONFIG = {
     "search_prior": 0.6,  # a Wikipedia search hit is a guess the other signals must confirm
     "search_decay": 0.8,  # ... and a weaker one further down the results
     "sports_words_for_team_sense": 3,
+    "tie_margin": 0.01,
 }
 _WORD = re.compile(r"[a-z][a-z\-]{3,}")
 
@@ -84,12 +85,12 @@ class Scored:
 def make_linker(nlp: Language, name: str, spans_key: str, knowledge: str, threshold: float,
                 weights: dict[str, float], kind_fit: dict[str, dict[str, float]], shared_words_for_full_context: int,
                 anchors_for_full_coherence: int, runner_up_factor: float, search_prior: float, search_decay: float,
-                sports_words_for_team_sense: int) -> Linker:
+                sports_words_for_team_sense: int, tie_margin: float) -> Linker:
     return Linker(spans_key=spans_key, knowledge=knowledge, threshold=threshold, weights=weights, kind_fit=kind_fit,
                   shared_words_for_full_context=shared_words_for_full_context,
                   anchors_for_full_coherence=anchors_for_full_coherence, runner_up_factor=runner_up_factor,
                   search_prior=search_prior, search_decay=search_decay,
-                  sports_words_for_team_sense=sports_words_for_team_sense)
+                  sports_words_for_team_sense=sports_words_for_team_sense, tie_margin=tie_margin)
 
 
 class Linker:
@@ -109,6 +110,7 @@ class Linker:
         self.runner_up_factor = options["runner_up_factor"]
         self.search_prior, self.search_decay = options["search_prior"], options["search_decay"]
         self.sports_words_for_team_sense = options["sports_words_for_team_sense"]
+        self.tie_margin = options["tie_margin"]
         self.store = None
         self._words: LRUCache[str, frozenset[str]] = LRUCache(maxsize=20_000)
         self._words_lock = threading.Lock()  # LRUCache reorders itself on every read
@@ -197,10 +199,12 @@ class Linker:
         for s in scored:
             self._score(s, anchors)
         one_word = all(len(n.split()) == 1 for n in group.names)
-        eligible = [s for s in scored if _supported(s, one_word)]
+        eligible = sorted((s for s in scored if _supported(s, one_word)), key=lambda s: -s.score)
         if eligible:
-            best = max(eligible, key=lambda s: s.score)
-            if best.score >= self.threshold:
+            best = eligible[0]
+            # Two senses the article cannot tell apart ("the South": a region, or the Confederacy) give no card.
+            tied = len(eligible) > 1 and best.score - eligible[1].score < self.tie_margin
+            if best.score >= self.threshold and not tied:
                 group.card_id, group.confidence = best.candidate.id, round(min(1.0, best.score), 3)
                 group.chosen = best.candidate
 

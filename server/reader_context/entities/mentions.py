@@ -21,7 +21,7 @@ from spacy.util import registry
 from ..knowledge.names import alias_key
 from .aliases import AliasIndex, open_default_store
 from .runs import proper_runs
-from .spans import NEVER_TAGS, capitalised, inside_a_title, shares_a_plural_head, shouting
+from .spans import NEVER_TAGS, capitalised, in_a_hyphenated_name, inside_a_title, shares_a_plural_head, shouting
 from .vocabulary import vocabulary
 
 # NER labels a reader may want a card on. Dates, numbers, quantities and demonyms (NORP) never are.
@@ -137,7 +137,8 @@ def choose_mentions(ner: list[Span], alias: list[Span], runs: list[Span]) -> lis
     - A proper-noun run replaces the shorter names inside it ("Wales" in "Arriva Buses Wales"), unless it is
       only those names and title words ("President Vladimir Putin", "Syria and Russia").
     - Nothing inside the title of something else ("Houston" in a quoted 'Houston's Top Dentists'), nor a
-      conjunct of names that share a plural head ("Orange" in "Orange and Riverside Counties").
+      conjunct of names that share a plural head ("Orange" in "Orange and Riverside Counties"), nor a word
+      of a hyphenated name ("Stalingrad" in "Bataille-de-Stalingrad").
 
     Sets `Span._.found_by` on the spans it keeps, and only on those: extension values belong to a span's
     offsets, so the finders' rival spans over the same words must not write them.
@@ -181,7 +182,7 @@ def choose_mentions(ner: list[Span], alias: list[Span], runs: list[Span]) -> lis
         for s in inside:
             chosen.remove(s)
         chosen.append(run)
-    kept = [s for s in chosen if not inside_a_title(s) and not shares_a_plural_head(s)]
+    kept = [s for s in chosen if not inside_a_title(s) and not shares_a_plural_head(s) and not in_a_hyphenated_name(s)]
     for s in kept:
         s._.found_by = found_by[id(s)]
     return kept

@@ -134,3 +134,18 @@ def shares_a_plural_head(span: Span) -> bool:
     word = head.lower_
     singular = word[:-3] + "y" if word.endswith("ies") else word[:-1]
     return singular in head_kinds()
+
+
+def in_a_hyphenated_name(span: Span) -> bool:
+    """ "Stalingrad" in "place de la Bataille-de-Stalingrad", "Provence" in "Aix-en-Provence": words bound by
+    hyphens around a lower-case particle are one name. "Israel-Gaza war" binds no particle and stays two."""
+    doc = span.doc
+    start, end = span.start, span.end
+    while start > 0 and not doc[start - 1].whitespace_ and (doc[start - 1].text == "-" or doc[start - 1].is_alpha):
+        start -= 1
+    while end < len(doc) and not doc[end - 1].whitespace_ and (doc[end].text == "-" or doc[end].is_alpha):
+        end += 1
+    chain = doc[start:end]
+    return len(chain) > len(span) and any(
+        t.is_lower and t.is_alpha and 0 < t.i - start and t.i < end - 1
+        and doc[t.i - 1].text == "-" and doc[t.i + 1].text == "-" for t in chain)

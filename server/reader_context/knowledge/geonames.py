@@ -91,7 +91,11 @@ def merge_places(entries: dict[str, Entity], places: list[Place] | None = None) 
     by_key: dict[str, list[Entity]] = defaultdict(list)
     for e in entries.values():
         if e.kind == "place":
-            by_key[alias_key(e.title.split(" (")[0])].append(e)
+            # By its title and by the names its lead states: "Washington, D.C." is also "Washington".
+            keys = {alias_key(e.title.split(" (")[0])} | {alias_key(a) for a, origin, _ in e.aliases
+                                                         if origin in ("title", "lead", "lead-alt", "base", "country-alt")}
+            for key in keys:
+                by_key[key].append(e)
     titles = {e.title for e in entries.values()}
     largest: dict[str, int] = {}
     for p in places:
@@ -134,7 +138,8 @@ def merge_places(entries: dict[str, Entity], places: list[Place] | None = None) 
 
 
 def _same_place(place: Place, candidates: list[Entity]) -> Entity | None:
-    names = ["U.S. state", "US state", "United States"] if place.kind == "state" else [
+    names = ["U.S. state", "US state", "state of the United States", "State of the United States"] \
+        if place.kind == "state" else [
         n for n in (place.region, place.country) if n]
     for e in candidates:
         text = f"{e.title} {e.description or ''} {e.context or ''}"

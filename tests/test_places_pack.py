@@ -55,3 +55,15 @@ def test_the_larger_of_two_namesake_places_is_the_stronger_guess():
     weights = {e.title: dict((o, w) for _, o, w in e.aliases) for e in entries.values()}
     assert weights["Ruritown"]["place"] > weights["Ruritown, Ohio"]["place"]
     assert entries["geonames:2"].description == "City in Ohio, United States; population 60,000"
+
+
+def test_a_name_two_entries_hold_equally_gets_no_card_until_the_article_tells(analyze):
+    # The state and the capital: nothing in this sentence says which.
+    assert cards_by_text(analyze("Officials in Washington said on Monday that talks would resume.")).get("Washington") is None
+    cards = cards_by_text(analyze("Officials in Washington, D.C., said on Monday that talks would resume."))
+    assert cards["Washington, D.C."] == "Washington, D.C."
+
+
+def test_a_town_named_with_its_state_is_that_town(analyze):
+    assert cards_by_text(analyze("Factories in Springfield, Illinois, closed."))["Springfield, Illinois"] == \
+        "Springfield, Illinois"

@@ -67,3 +67,16 @@ def test_a_sentences_first_word_never_joins_a_demonym(analyze):
 
 def test_an_abbreviated_state_before_a_hyphen_is_found(analyze):
     assert cards_by_text(analyze("The Calif.-based firm hired forty people."))["Calif."] == "California"
+
+
+@pytest.mark.parametrize("text, name, bound", [
+    ("Migrants camped on the place de la Bataille-de-Stalingrad in Paris.", "Stalingrad", True),
+    ("She studied in Aix-en-Provence for a year.", "Provence", True),
+    ("The Israel-Gaza war went on.", "Israel", False),
+])
+def test_words_bound_by_hyphens_around_a_particle_are_one_name(nlp, text, name, bound):
+    from reader_context.entities.spans import in_a_hyphenated_name
+
+    doc = nlp(text)
+    start = next(t.i for t in doc if t.text == name)
+    assert in_a_hyphenated_name(doc[start:start + 1]) is bound

@@ -23,6 +23,7 @@ from .spans import NEVER_TAGS, capitalised, sentence_of, shouting, text_of
 
 _NOT_NAME_INSIDE = frozenset({";", ":", '"', "\u201c", "\u201d"})
 _ADJECTIVE_TAGS = frozenset({"JJ", "JJR", "JJS"})
+PATTERN_BATCH = 500
 
 
 def variants(alias: str) -> set[str]:
@@ -83,8 +84,11 @@ class AliasIndex:
             if added:
                 texts = {v for alias, _ in added for v in variants(alias) if v not in self._patterns}
                 self._patterns |= texts
-                if texts:
-                    self._matcher.add("ALIAS", list(self._nlp.tokenizer.pipe(sorted(texts))))
+                # In batches: each pattern Doc reserves room for a sentence's tokens, and 30,000 of them at once
+                # left 150 MB resident after they were freed; a batch's memory is reused by the next.
+                ordered = sorted(texts)
+                for i in range(0, len(ordered), PATTERN_BATCH):
+                    self._matcher.add("ALIAS", list(self._nlp.tokenizer.pipe(ordered[i:i + PATTERN_BATCH])))
                 self.keys = self.keys | {key for _, key in added}
                 self.weak = self.store.weak_keys()
             self._rowid = rowid

@@ -292,3 +292,16 @@ def test_warm_batches_politely_skips_what_it_has_and_resumes(store, standin, tmp
     report = warm(wanted, store, source, config, sleep=pauses.append)
     assert report.skipped == 33 and standin.seen.requests == sent  # redirects and "no article" count as held
     assert store.lookup("Irina Bokova").source == "wikipedia" and store.lookup("ISIS").title == "Islamic State"
+
+
+def test_the_shipped_news_titles_warm_the_base(store, standin, tmp_path):
+    from reader_context.knowledge.warm import read_titles
+
+    titles = read_titles()
+    assert len(titles) >= 300 and len(set(titles)) == len(titles)
+    assert not [t for t in titles if t != t.strip() or "#" in t or len(t) > 80]
+    # The names the issue found missing from the embedded packs are on it.
+    assert {"United States Congress", "Federal Bureau of Investigation", "Hamas", "Reuters", "Pope Francis"} <= set(titles)
+    config = Settings(data_dir=tmp_path, kb_path=tmp_path / "kb.sqlite3", warm_delay=0)
+    report = warm(titles[:40], store, WikipediaSource(standin.url, timeout=2), config, sleep=lambda s: None)
+    assert report.asked == 40 and report.fetched + report.missing == 40 and report.stopped is None

@@ -157,14 +157,16 @@ def import_(file: Path) -> None:
 
 
 @kb.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def warm(file: Path) -> None:
-    """Fetch Wikipedia titles (one a line) into the base, politely; resumable."""
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def warm(file: Path | None) -> None:
+    """Fetch Wikipedia titles (one a line) into the base, politely; resumable. Without FILE, the ~360 actors of
+    the news the embedded packs lack (knowledge/data/news-titles.txt)."""
+    from .knowledge.warm import NEWS_TITLES, read_titles
     from .knowledge.warm import warm as warm_titles
     from .knowledge.wikipedia import WikipediaSource
 
     settings = get_settings()
-    titles = [t.strip() for t in file.read_text(encoding="utf-8").splitlines() if t.strip()]
+    titles = read_titles(file or NEWS_TITLES)
     rep = warm_titles(titles, _store(), WikipediaSource.from_settings(settings), settings,
                       progress=lambda r: click.echo(f"\rfetched {r.fetched}, no article {r.missing}", nl=False, err=True))
     click.echo(f"\nasked {rep.asked}: fetched {rep.fetched}, no article {rep.missing}, already fresh {rep.skipped}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import is_fresh
@@ -13,6 +14,15 @@ from .wikipedia import BATCH, WikipediaSource, WikipediaUnavailable
 
 if TYPE_CHECKING:
     from ..settings import Settings
+
+
+NEWS_TITLES = Path(__file__).with_name("data") / "news-titles.txt"
+
+
+def read_titles(path: Path = NEWS_TITLES) -> list[str]:
+    """One title a line; blank lines and lines starting with "#" are not titles."""
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
 
 
 @dataclass

@@ -35,10 +35,18 @@ def test_a_towns_name_alone_is_not_that_town_without_its_country_or_state(analyz
     assert cards_by_text(analyze("Santana played the last song of the night.")).get("Santana") is None
 
 
-def test_names_that_share_a_plural_head_are_not_carded_apart(analyze):
+def test_names_that_share_a_plural_head_stand_for_the_names_with_it(analyze):
     cards = cards_by_text(analyze("The utility serves Marin, Sonoma and Napa Counties in California."))
-    assert not any(cards.get(name) for name in ("Marin", "Sonoma", "Napa", "Counties"))
-    assert cards["California"] == "California"
+    assert cards["Marin"] == "Marin County" and cards["Sonoma"] == "Sonoma County"
+    assert "Napa County" in cards.values() and cards["California"] == "California"
+    # A conjunct the base does not know with the head is no name of its own, not the city of that name.
+    cards = cards_by_text(analyze("Storms hit Fresno, Kern and Zzyzx Counties in California."))
+    assert cards.get("Fresno") == "Fresno County" and "Zzyzx" not in cards
+
+
+def test_a_plural_name_that_is_a_name_stays_one(analyze):
+    cards = cards_by_text(analyze("Tourists flew to the British Virgin Islands and the Cayman Islands."))
+    assert cards.get("Cayman Islands") == "Cayman Islands"
 
 
 def test_a_headline_line_ending_in_an_organisations_head_noun_is_that_organisation(analyze):

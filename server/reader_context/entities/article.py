@@ -44,7 +44,9 @@ class Mention:
 def collect(docs: Iterable[tuple[str, Doc]], spans_key: str = "mentions") -> list[Mention]:
     """The mentions the `reader_context_mentions` component left in each block's Doc."""
     return [
-        Mention(block=block, start=s.start_char, end=s.end_char, text=s.text, label=s.label_ or None, span=s,
+        # `text` is what grouping and linking go by: the full name where the span's words leave part of it to a
+        # neighbour ("Orange" of "Orange and Riverside Counties"); the backend reads the words back by offset.
+        Mention(block=block, start=s.start_char, end=s.end_char, text=s._.full_name or s.text, label=s.label_ or None, span=s,
                 found_by=s._.found_by or "ner")
         for block, doc in docs for s in doc.spans.get(spans_key, [])
     ]

@@ -21,7 +21,7 @@ from spacy.util import registry
 from ..knowledge.names import alias_key
 from .aliases import AliasIndex, open_default_store
 from .runs import proper_runs
-from .spans import NEVER_TAGS, capitalised, in_a_hyphenated_name, inside_a_title, shares_a_plural_head, shouting
+from .spans import NEVER_TAGS, capitalised, in_a_hyphenated_name, inside_a_title, shared_plural_head, shouting
 from .vocabulary import vocabulary
 
 # NER labels a reader may want a card on. Dates, numbers, quantities and demonyms (NORP) never are.
@@ -67,7 +67,7 @@ class MentionFinder:
         if self.aliases.store is None:
             self.aliases.use_store(open_default_store(self.knowledge))
         keys = self.aliases.refresh()
-        return self.filter(self._ner(doc, keys), self.aliases.find(doc), proper_runs(doc))
+        return _share_plural_heads(self.filter(self._ner(doc, keys), self.aliases.find(doc), proper_runs(doc)), keys)
 
     def set_annotations(self, doc: Doc, spans: list[Span]) -> None:
         doc.spans[self.spans_key] = sorted(spans, key=lambda s: (s.start, s.end))
@@ -98,6 +98,22 @@ class MentionFinder:
                     found.append(Span(doc, ent.start, ent.end, label="NORP"))
         return found
 
+
+
+def _share_plural_heads(spans: list[Span], keys: frozenset[str]) -> list[Span]:
+    """Names that share a plural head ("Los Angeles, Orange and Riverside Counties") stand for the name with the
+    head ("Orange County") where the base knows it, and are no name of their own where it does not; the head
+    alone is none."""
+    kept = []
+    for span in spans:
+        name = shared_plural_head(span)
+        head_inside = name is not None and not name.startswith(span.text + " ")
+        if name is None or head_inside and alias_key(span.text) in keys:  # "Cayman Islands" is a name as it stands
+            kept.append(span)
+        elif name and alias_key(name) in keys:
+            span._.full_name = name
+            kept.append(span)
+    return kept
 
 
 def _trim(span: Span, keys: frozenset[str] = frozenset()) -> Span | None:
@@ -136,8 +152,7 @@ def choose_mentions(ner: list[Span], alias: list[Span], runs: list[Span]) -> lis
     - An alias longer than the NER spans it overlaps replaces them ("Fakhr-al-Din al-Maani Castle", not "Castle").
     - A proper-noun run replaces the shorter names inside it ("Wales" in "Arriva Buses Wales"), unless it is
       only those names and title words ("President Vladimir Putin", "Syria and Russia").
-    - Nothing inside the title of something else ("Houston" in a quoted 'Houston's Top Dentists'), nor a
-      conjunct of names that share a plural head ("Orange" in "Orange and Riverside Counties"), nor a word
+    - Nothing inside the title of something else ("Houston" in a quoted 'Houston's Top Dentists'), nor a word
       of a hyphenated name ("Stalingrad" in "Bataille-de-Stalingrad").
 
     Sets `Span._.found_by` on the spans it keeps, and only on those: extension values belong to a span's
@@ -182,7 +197,7 @@ def choose_mentions(ner: list[Span], alias: list[Span], runs: list[Span]) -> lis
         for s in inside:
             chosen.remove(s)
         chosen.append(run)
-    kept = [s for s in chosen if not inside_a_title(s) and not shares_a_plural_head(s) and not in_a_hyphenated_name(s)]
+    kept = [s for s in chosen if not inside_a_title(s) and not in_a_hyphenated_name(s)]
     for s in kept:
         s._.found_by = found_by[id(s)]
     return kept

@@ -14,6 +14,10 @@ from .vocabulary import vocabulary
 # Which finder found a mention: "ner", "alias" (a knowledge-base name) or "run" (proper nouns).
 if not Span.has_extension("found_by"):
     Span.set_extension("found_by", default=None)
+# The name a mention stands for when the text leaves part of it to a neighbour: "Orange County" for "Orange" in
+# "Orange and Riverside Counties". None: the span's own text.
+if not Span.has_extension("full_name"):
+    Span.set_extension("full_name", default=None)
 
 # Tags that never start or make a name: pronouns, determiners, numbers, "there".
 NEVER_TAGS = frozenset({"PRP", "PRP$", "WP", "WP$", "WDT", "DT", "CD", "EX"})
@@ -113,27 +117,32 @@ def inside_a_title(span: Span) -> bool:
 _LIST_WORDS = frozenset({",", "and", "or", "&"})
 
 
-def shares_a_plural_head(span: Span) -> bool:
-    """ "Los Angeles" in "Los Angeles, Orange and Riverside Counties" is part of "Los Angeles County": a
-    coordination of names that ends in a plural head noun ("Counties", "Rivers", "Universities") shares it,
-    and no conjunct is the name alone, nor is the head."""
+def shared_plural_head(span: Span) -> str | None:
+    """ "Los Angeles" in "Los Angeles, Orange and Riverside Counties" is "Los Angeles County": a coordination of
+    names that ends in a plural head noun ("Counties", "Rivers", "Universities") shares it. Returns the name the
+    span stands for ("Los Angeles County"; "Riverside County" for a span "Riverside Counties"), "" for the head
+    alone, None where the span shares no head."""
     doc, sent = span.doc, sentence_of(span)
     i = span.end
     while i < sent.end and (capitalised(doc[i]) and doc[i].is_alpha or doc[i].lower_ in _LIST_WORDS):
         i += 1
     head = doc[i - 1]
-    alone = len(span) == 1 and i == span.end  # NER's "Counties" on its own
-    if (i == span.end and not alone) or not capitalised(head) or head.ent_type_ in ("NORP", "PERSON") \
-            or not head.lower_.endswith("s"):
-        return False
+    if not capitalised(head) or head.ent_type_ in ("NORP", "PERSON") or not head.lower_.endswith("s"):
+        return None
     j = span.start
     while j > sent.start and (capitalised(doc[j - 1]) and doc[j - 1].is_alpha or doc[j - 1].lower_ in _LIST_WORDS):
         j -= 1
     if not any(t.lower_ in ("and", "or", "&") for t in doc[j:i]):
-        return False
+        return None
     word = head.lower_
     singular = word[:-3] + "y" if word.endswith("ies") else word[:-1]
-    return singular in head_kinds()
+    if singular not in head_kinds():
+        return None
+    if i > span.end:  # a conjunct before the head
+        return f"{span.text} {singular.capitalize()}"
+    if len(span) == 1:  # NER's "Counties" on its own
+        return ""
+    return f"{doc[span.start:span.end - 1].text} {singular.capitalize()}"  # the last conjunct with the head
 
 
 def in_a_hyphenated_name(span: Span) -> bool:

@@ -80,3 +80,24 @@ def test_words_bound_by_hyphens_around_a_particle_are_one_name(nlp, text, name, 
     doc = nlp(text)
     start = next(t.i for t in doc if t.text == name)
     assert in_a_hyphenated_name(doc[start:start + 1]) is bound
+
+
+def test_a_son_who_shares_his_fathers_name_never_gets_the_fathers_card(analyze):
+    cards = cards_by_text(analyze("Ferdinand Marcos ruled the Philippines for two decades. His son, Ferdinand Marcos "
+                                  "Jr., won the presidency in 2022. Marcos Jr. promised continuity."))
+    assert cards["Ferdinand Marcos"] == "Ferdinand Marcos"
+    assert cards.get("Ferdinand Marcos Jr.") != "Ferdinand Marcos" and cards.get("Marcos Jr.") != "Ferdinand Marcos"
+
+
+def test_a_pope_who_took_a_predecessors_name_is_not_the_predecessor(analyze):
+    cards = cards_by_text(analyze("Pope John Paul II visited Poland in 1979. John Paul I had reigned for only 33 days."))
+    assert cards["Pope John Paul II"] == "Pope John Paul II"
+    assert not [text for text, title in cards.items() if title == "Pope John Paul II" and "II" not in text]
+
+
+@pytest.mark.parametrize("sentence, word", [
+    ("The Dutch original was better than the translation.", "Dutch"),
+    ("Keynesian economics is back in fashion.", "Keynesian"),
+])
+def test_a_demonym_for_a_language_or_a_school_of_thought_gets_no_country_card(analyze, sentence, word):
+    assert cards_by_text(analyze(sentence)).get(word) is None

@@ -6,7 +6,8 @@ whatever NER says (the small model calls "Palmyra Castle" a PERSON and never fin
 runs of proper nouns both missed ("Fakhr-al-Din al-Maani Castle").
 
 Each span's label is its NER label ("" when only the base or the run finder found it) and `Span._.found_by`
-says which finder it came from ("ner", "alias", "run").
+says which finder it came from ("ner", "alias", "run"). `Span._.full_name` is the name a span stands for when
+the text leaves part of it to a neighbour ("Orange County" for "Orange" in "Orange and Riverside Counties").
 """
 
 from __future__ import annotations

@@ -6,14 +6,11 @@ its aliases, Wikipedia's from what a lookup of the name returned.
 
 from __future__ import annotations
 
-import re
-
 from ..knowledge.entity import Entity
-from ..knowledge.names import alias_key, is_acronym
+from ..knowledge.names import alias_key, is_acronym, without_disambiguator
 from .article import Group
 
 Candidate = tuple[Entity, float, str]
-_DISAMBIGUATED = re.compile(r"\s\([^)]*\)$")
 
 
 def from_knowledge_base(store, group: Group, runner_up_factor: float) -> list[Candidate]:
@@ -50,9 +47,9 @@ def from_knowledge_base(store, group: Group, runner_up_factor: float) -> list[Ca
     out = [(entities[i], prior, origin) for i, (prior, origin) in hits.items() if i in entities]
     # Wikipedia's own convention: a title with a disambiguator ("New York (state)") is not what the bare name
     # usually means when another entry holds the name undisambiguated ("New York City").
-    plain = {prior for e, prior, _ in out if not _DISAMBIGUATED.search(e.title)}
-    return [(e, prior * runner_up_factor if _DISAMBIGUATED.search(e.title) and any(p >= prior for p in plain) else prior,
-             origin) for e, prior, origin in out]
+    plain = {prior for e, prior, _ in out if without_disambiguator(e.title) == e.title}
+    return [(e, prior * runner_up_factor if without_disambiguator(e.title) != e.title and any(p >= prior for p in plain)
+             else prior, origin) for e, prior, origin in out]
 
 
 def from_wikipedia(group: Group, entries: list[Entity], search_prior: float, search_decay: float) -> list[Candidate]:

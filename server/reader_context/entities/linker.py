@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 
 from ..knowledge.entity import Entity
 from ..knowledge.reads import CachedReads
-from ..knowledge.names import alias_key
+from ..knowledge.names import alias_key, without_disambiguator
 from .aliases import open_default_store
 from .article import Group, collect, group_mentions
 from .candidates import from_knowledge_base, from_wikipedia
@@ -242,4 +242,4 @@ def _supported(s: Scored, one_word: bool) -> bool:
 
 
 def _title_words(title: str) -> set[str]:
-    return content_words(re.sub(r"\s*\([^)]*\)$", "", title))
+    return content_words(without_disambiguator(title))

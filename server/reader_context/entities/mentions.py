@@ -100,22 +100,19 @@ class MentionFinder:
         return found
 
 
-
 def _share_plural_heads(spans: list[Span], keys: frozenset[str]) -> list[Span]:
     """Names that share a plural head ("Los Angeles, Orange and Riverside Counties") stand for the name with the
     head ("Orange County") where the base knows it, and are no name of their own where it does not; the head
     alone is none."""
     kept = []
     for span in spans:
-        name = shared_plural_head(span)
-        head_inside = name is not None and not name.startswith(span.text + " ")
-        if name is None or head_inside and alias_key(span.text) in keys:  # "Cayman Islands" is a name as it stands
+        shared = shared_plural_head(span)
+        if shared is None or shared.in_span and alias_key(span.text) in keys:  # "Cayman Islands" is a name as it is
             kept.append(span)
-        elif name and alias_key(name) in keys:
-            span._.full_name = name
+        elif shared.name and alias_key(shared.name) in keys:
+            span._.full_name = shared.name
             kept.append(span)
     return kept
-
 
 def _trim(span: Span, keys: frozenset[str] = frozenset()) -> Span | None:
     """Drop leading determiners and lower-case words and trailing possessives from an NER span, and keep one

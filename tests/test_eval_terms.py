@@ -65,15 +65,15 @@ def corpus(tmp_path) -> Path:
     articles = tmp_path / "articles"
     articles.mkdir()
     first = "Town falls\n\nThe savage gunmen fled the town.\nOfficials said the army took control.\n"
-    second = "Report\n\nThe vile regime jailed critics.\nIt was a quiet day.\n"
+    second = "Report\n\nThe vile thugs jailed critics.\nIt was a quiet day.\n"
     (articles / "article1.txt").write_text(first, encoding="utf-8")
     (articles / "article2.txt").write_text(second, encoding="utf-8")
     savage = first.index("savage gunmen")
-    vile = second.index("vile regime")
+    vile = second.index("vile thugs")
     labels = [
         f"1\tLoaded_Language\t{savage}\t{savage + len('savage gunmen')}",
         "1\tRepetition\t0\t4",
-        f"2\tName_Calling,Labeling\t{vile}\t{vile + len('vile regime')}",
+        f"2\tName_Calling,Labeling\t{vile}\t{vile + len('vile thugs')}",
         f"2\tLoaded_Language\t{vile}\t{vile + len('vile')}",
     ]
     (tmp_path / "labels.tsv").write_text("\n".join(labels) + "\n", encoding="utf-8")
@@ -91,16 +91,33 @@ def test_evaluate_terms_on_a_small_corpus(corpus, nlp, loaded_terms):
     split = result["splits"]["selected"]
     assert split["articles"] == 2
     ours = split["ours"]
-    # savage, vile and regime are predicted and all lie inside gold spans: precision 1.
+    # savage, vile and thugs are predicted and all lie inside gold spans: precision 1.
     assert ours["predicted"] == 3 and ours["gold"] == 2
     assert ours["precision"] == 1.0
-    # Recall: "savage" covers 6 of "savage gunmen"'s 13 characters; "vile" and "regime" cover 10 of 11.
-    assert ours["recall"] == pytest.approx((6 / 13 + 10 / 11) / 2, abs=1e-4)
+    # Recall: "savage" covers 6 of "savage gunmen"'s 13 characters; "vile" and "thugs" cover 9 of 10.
+    assert ours["recall"] == pytest.approx((6 / 13 + 9 / 10) / 2, abs=1e-4)
     assert "vader" in split and split["by_category"]["pejorative"]["predicted"] == 2
 
     report = format_terms_report(result)
     assert "| selected | 2 | Reader Context lexicon | 3 | 2 | 1.000 |" in report
     assert "VADER \\|valence\\| ≥ 2" in report
+
+
+def test_rules_are_scored_one_by_one_and_the_weak_ones_listed(tmp_path, nlp, loaded_terms):
+    """A rule that is wrong three times out of three is named for pruning; a rule that is right is not."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    text = "Notes\n\nThe vile plan failed.\nA vile rumour spread.\nThe vile tax rose.\nThe savage gunmen fled.\n"
+    (articles / "article9.txt").write_text(text, encoding="utf-8")
+    savage = text.index("savage")
+    (tmp_path / "labels.tsv").write_text(f"9\tLoaded_Language\t{savage}\t{savage + 6}\n", encoding="utf-8")
+    split = evaluate_terms(tmp_path, nlp, loaded_terms, article_ids={"9"})["splits"]["selected"]
+    assert split["by_rule"]["pejorative.vile"] == {"predicted": 3, "precision": 0.0}
+    assert split["by_rule"]["pejorative.savage"] == {"predicted": 1, "precision": 1.0}
+    assert split["below_floor"] == ["pejorative.vile"]
+    report = format_terms_report(evaluate_terms(tmp_path, nlp, loaded_terms, article_ids={"9"}))
+    assert "| pejorative.vile | 3 | 0.000 |" in report
+    assert "candidates for pruning: pejorative.vile." in report
 
 
 def test_article_ids_select_a_subset(corpus, nlp, loaded_terms):

@@ -55,7 +55,7 @@ def test_shipped_lexicon_is_large_varied_and_valid():
 
 def test_shipped_lexicon_covers_the_labels_that_matter_most():
     terms = {entry.term for entry in load_lexicon().entries}
-    for term in ("regime", "so-called", "cult", "puppet", "martyr", "liberate", "crackdown", "terrorist", "thug"):
+    for term in ("cult", "puppet", "martyr", "liberate", "crackdown", "terrorist", "thug", "self-styled", "sham"):
         assert term in terms
 
 
@@ -68,7 +68,7 @@ def test_shipped_lexicon_covers_word_families_and_common_epithets():
 
 def test_entries_with_a_common_neutral_sense_carry_context_words():
     entries = {entry.term: entry for entry in load_lexicon().entries}
-    assert "warrant" in entries["outstanding"].except_after
+    assert "wind" in entries["stellar"].except_after
     assert "duck" in entries["lame"].except_after
     assert "bomb" in entries["dirty"].except_after
     assert "fund" in entries["vulture"].except_after
@@ -267,3 +267,42 @@ def test_grammar_label_categories_must_be_lexicon_categories(tmp_path):
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(GrammarError, match="field 'label_categories': 'slur' is not a lexicon category"):
         LoadedTerms(spacy.blank("en"), grammar=str(path))
+
+
+SENSES = {
+    "classes": {"people": {"entity_types": ["PERSON"], "words": ["people", "them"]}},
+    "domains": {"medicine": {"words": ["disease", "virus"]}},
+}
+
+
+def test_sense_constraints_name_declared_classes_and_domains(tmp_path):
+    entry = {**GOOD, "applies_to": ["people"], "literal_with": ["medicine"]}
+    loaded = load_lexicon(write(tmp_path, [entry], senses=SENSES)).entries[0]
+    assert loaded.applies_to == ("people",) and loaded.literal_with == ("medicine",)
+    assert rejection(tmp_path, [{**GOOD, "applies_to": ["ideas"]}], senses=SENSES) == (
+        "entry 1 ('vile'): field 'applies_to': 'ideas' is not a class of 'senses'"
+    )
+    assert rejection(tmp_path, [{**GOOD, "literal_with": ["sport"]}], senses=SENSES) == (
+        "entry 1 ('vile'): field 'literal_with': 'sport' is not a domain of 'senses'"
+    )
+    # Without a senses section no entry may name a class.
+    assert "'people' is not a class" in rejection(tmp_path, [{**GOOD, "applies_to": ["people"]}])
+
+
+def test_sense_word_lists_are_checked(tmp_path):
+    repeated = {**SENSES, "domains": {"medicine": {"words": ["virus", "virus"]}}}
+    assert "lists 'virus' twice" in rejection(tmp_path, [GOOD], senses=repeated)
+    capitals = {**SENSES, "domains": {"medicine": {"words": ["Virus"]}}}
+    assert "'Virus' must be one lowercase word" in rejection(tmp_path, [GOOD], senses=capitals)
+
+
+def test_a_key_given_twice_in_an_entry_is_refused(tmp_path):
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(
+        yaml.safe_dump(HEADER, sort_keys=False)
+        + "entries:\n  - {id: pejorative.vile, term: vile, category: pejorative, severity: 2, severity: 3,\n"
+        + "     why: \"Expresses disgust instead of describing the event.\", alternatives: [\"(omit)\"]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(LexiconError, match="'severity' is given twice"):
+        load_lexicon(path)

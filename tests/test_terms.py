@@ -120,7 +120,7 @@ def test_a_capitalised_loaded_phrase_is_still_the_phrase(find):
 
 
 def test_headlines_in_title_case_are_checked(find):
-    assert texts(find("Savage Attack On Vile Regime Shocks The World")) == ["savage", "vile", "regime"]
+    assert texts(find("Savage Attack On Vile Puppet Shocks The World")) == ["savage", "vile", "puppet"]
 
 
 def test_stoplisted_conflict_vocabulary_is_never_flagged(find):
@@ -134,15 +134,16 @@ def test_stoplisted_conflict_vocabulary_is_never_flagged(find):
 def test_part_of_speech_and_context_rules(find):
     assert texts(find("The film became a cult classic.")) == []
     assert texts(find("Followers left the cult last year.")) == ["cult"]
-    assert texts(find("The new tax regime starts in May.")) == []
-    assert texts(find("The regime in Damascus did not fall.")) == ["regime"]
+    assert texts(find("The film became a cargo cult favourite.")) == []
+    assert texts(find("The cult in the hills did not disband.")) == ["cult"]
     assert texts(find("Toxic waste leaked into the river.")) == []
 
 
 def test_pair_explanation_is_the_note(find):
-    term = one(find("The regime jailed the journalists."), "regime")
-    assert "'Government' names whoever holds power" in term["note"]
-    assert "government" in term["alternatives"]
+    term = one(find("The puppet jailed the journalists."), "puppet")
+    assert term["note"].endswith("'Ally' or 'backed by' describes a relationship; 'puppet' claims total control by "
+                                 "a foreign hand, which is rarely shown.")
+    assert "ally" in term["alternatives"]
 
 
 def test_phrases_with_placeholders_and_gaps(find):
@@ -187,8 +188,8 @@ def test_a_label_takes_in_the_plain_words_that_say_whom_it_is_pinned_on(find):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("He was arrested on an outstanding warrant.", []),
-        ("She was an outstanding scholar.", ["outstanding"]),
+        ("The star's stellar wind was measured.", []),
+        ("She gave a stellar performance.", ["stellar"]),
         ("The lame duck session begins in November.", []),
         ("That was a lame excuse.", ["lame"]),
         ("Police found materials for a dirty bomb.", []),
@@ -260,7 +261,7 @@ def test_reported_speech_governed_by_a_reporting_verb(find):
 
 
 def test_first_person_opinion_is_the_authors_voice(find):
-    assert one(find("I think the regime is finished."), "regime")["attributed"] is None
+    assert one(find("I think the puppet is finished."), "puppet")["attributed"] is None
 
 
 def test_according_to_stays_in_the_authors_voice(find):

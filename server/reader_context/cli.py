@@ -203,13 +203,15 @@ def entities(files: tuple[Path, ...], sentences: bool, thresholds: str | None) -
 
 @eval_.command()
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def terms(directory: Path) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the whole result, every rule's precision included.")
+def terms(directory: Path, as_json: bool) -> None:
     """Loaded terms on the PTC corpus directory."""
     from .evaluation.terms import evaluate_terms, format_terms_report
 
     analyzer = _analyzer()
     analyzer.warm_up()
-    click.echo(format_terms_report(evaluate_terms(directory, analyzer.nlp, analyzer.terms)))
+    result = evaluate_terms(directory, analyzer.nlp, analyzer.terms)
+    click.echo(json.dumps(result, indent=2) if as_json else format_terms_report(result))
 
 
 if __name__ == "__main__":

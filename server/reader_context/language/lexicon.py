@@ -14,11 +14,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .lexicon_schema import PLACEHOLDERS, POS_TAGS, RULE_ID, Entry, Pair, Header, ScareQuotes
+from .lexicon_schema import PLACEHOLDERS, POS_TAGS, RULE_ID, Entry, Pair, Header, ScareQuotes, Senses
 from .schema import describe, read_mapping
 
 __all__ = ["DEFAULT_PATH", "PLACEHOLDERS", "POS_TAGS", "RULE_ID", "Entry", "Lexicon", "LexiconError", "Pair",
-           "ScareQuotes", "load_lexicon"]
+           "ScareQuotes", "Senses", "load_lexicon"]
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "lexicon.yaml"
 
@@ -38,6 +38,7 @@ class Lexicon:
     reporting_verbs: frozenset[str]
     pairs: dict[str, Pair]
     scare_quotes: ScareQuotes | None
+    senses: Senses | None
     path: Path
 
     def __len__(self) -> int:
@@ -88,6 +89,14 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
             )
         if entry.pos and entry.is_phrase:
             raise LexiconError(f"{label}: field 'pos': only single-word terms take a POS constraint")
+        classes = header.senses.classes if header.senses else {}
+        domains = header.senses.domains if header.senses else {}
+        unknown = [name for name in entry.applies_to if name not in classes]
+        if unknown:
+            raise LexiconError(f"{label}: field 'applies_to': {unknown[0]!r} is not a class of 'senses'")
+        unknown = [name for name in entry.literal_with if name not in domains]
+        if unknown:
+            raise LexiconError(f"{label}: field 'literal_with': {unknown[0]!r} is not a domain of 'senses'")
         if entry.id in ids:
             raise LexiconError(f"{label}: field 'id': {entry.id!r} is already the id of {_owner(ids[entry.id])}")
         if entry.term in seen:
@@ -116,5 +125,6 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         reporting_verbs=frozenset(header.reporting_verbs),
         pairs=pairs,
         scare_quotes=header.scare_quotes,
+        senses=header.senses,
         path=path,
     )

@@ -54,6 +54,12 @@ class Entry(Strict):
     # Lowercase single words which, right before or after a match, make it literal ("tax regime", "cult classic").
     except_before: tuple[str, ...] = ()
     except_after: tuple[str, ...] = ()
+    # Sense constraints, checked against the `senses` section: what the word must be applied to for the loaded
+    # sense ("eradicate" people, not a disease), and domains whose words make it literal ("toxic" chemicals).
+    applies_to: tuple[str, ...] = ()
+    literal_with: tuple[str, ...] = ()
+    # The capitalised form is the standard name of an event ("the Holocaust", "the Boston Massacre").
+    name_is_literal: bool = False
 
     @field_validator("term")
     @classmethod
@@ -129,6 +135,48 @@ class Pair(Strict):
         return value
 
 
+class SenseClass(Strict):
+    """Who or what a word can be applied to: a target counts when its entity type or lemma is listed here."""
+
+    entity_types: tuple[str, ...] = ()
+    words: tuple[str, ...]
+
+    @field_validator("words")
+    @classmethod
+    def _words(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _lowercase_unique(value)
+
+
+class Domain(Strict):
+    """Words of a domain: one of them on the word's target (or in its sentence, when it has none) makes it
+    literal. `about_people`: the domain is about people themselves, so it counts even when the target is a person."""
+
+    words: tuple[str, ...]
+    about_people: bool = False
+
+    @field_validator("words")
+    @classmethod
+    def _words(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _lowercase_unique(value)
+
+
+class Senses(Strict):
+    classes: dict[str, SenseClass]
+    domains: dict[str, Domain]
+
+
+def _lowercase_unique(value: tuple[str, ...]) -> tuple[str, ...]:
+    if not value:
+        raise fail("words", "must list at least one word")
+    for item in value:
+        if not item or item != item.lower() or " " in item:
+            raise fail("words", f"{item!r} must be one lowercase word")
+    repeated = sorted({item for item in value if value.count(item) > 1})
+    if repeated:
+        raise fail("duplicate", f"lists {repeated[0]!r} twice")
+    return value
+
+
 class ScareQuotes(Strict):
     id: RuleId
     category: str
@@ -145,6 +193,7 @@ class Header(Strict):
     reporting_verbs: tuple[str, ...]
     pairs: tuple[Pair, ...] = ()
     scare_quotes: ScareQuotes | None = None
+    senses: Senses | None = None
     entries: list[Any]
 
     @field_validator("categories")

@@ -38,6 +38,15 @@ class TermMatcher:
         self._lemmas = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self._patterns = Matcher(nlp.vocab, validate=True)
         self._entries: dict[int, Entry] = {}
+        self._senses = lexicon.senses
+        self._domains = {name: frozenset(domain.words) for name, domain in (lexicon.senses.domains.items() if lexicon.senses else ())}
+        # A label noun of this lexicon names people wherever it stands ("eradicated the extremists").
+        labels = grammar.label_categories
+        self._label_nouns = frozenset(
+            word for entry in lexicon.entries
+            if entry.category in labels and not entry.is_phrase and (not entry.pos or "NOUN" in entry.pos)
+            for word in (entry.term, *entry.forms)
+        )
         # The lemmas that open a placeholder term (a term never starts with a placeholder): a paragraph with
         # none of them skips the token Matcher, whose set predicates are evaluated in Python, token by token.
         self._openers: set[int] = set()
@@ -148,7 +157,50 @@ class TermMatcher:
             return False
         if entry.except_after and span.end < len(doc) and _word_in(doc[span.end], entry.except_after):
             return False
-        return not any(self.in_name(token, span, headline) for token in content)
+        if any(self.in_name(token, span, headline) for token in content):
+            return False
+        return self._in_loaded_sense(entry, span, headline)
+
+    def _in_loaded_sense(self, entry: Entry, span: Span, headline: bool) -> bool:
+        """The entry's sense constraints (lexicon `senses`): literal uses are left alone."""
+        first = span[0]
+        # A capital inside a sentence marks the name; in a headline only the entity recogniser can tell.
+        if entry.name_is_literal and first.text[:1].isupper():
+            if first.ent_type_ == "EVENT" or not (headline or first.is_sent_start):
+                return False
+        if not (entry.applies_to or entry.literal_with):
+            return True
+        target = _target(span)
+        if entry.applies_to and target is not None and not self._in_classes(target, entry.applies_to):
+            return False
+        if not entry.literal_with:
+            return True
+        sentence = [t for t in span.sent if not span.start <= t.i < span.end]
+        # Said of people, a word is in its loaded sense whatever else the sentence is about ("evil men"), except
+        # in domains that are about people themselves (sport: rivals are "crushed" in a cup final).
+        if target is not None and self._in_classes(target, ("people", "groups")):
+            domains = [name for name in entry.literal_with if self._senses.domains[name].about_people]
+            words = sentence
+        else:
+            domains = list(entry.literal_with)
+            words = [target, *(c for c in target.children if c.dep_ in ("compound", "amod"))] if target else sentence
+        domain = self._domain_words(tuple(domains))
+        return not any(t.lemma_.lower() in domain or t.lower_ in domain for t in words)
+
+    def _in_classes(self, token: Token, names: tuple[str, ...]) -> bool:
+        lemma, lower = token.lemma_.lower(), token.lower_
+        if lemma in self._label_nouns or lower in self._label_nouns:
+            return True
+        for name in names:
+            sense = self._senses.classes.get(name)
+            if sense is None:
+                continue
+            if token.ent_type_ in sense.entity_types or lemma in sense.words or lower in sense.words:
+                return True
+        return False
+
+    def _domain_words(self, names: tuple[str, ...]) -> frozenset[str]:
+        return frozenset().union(*(self._domains[name] for name in names))
 
     def _plain_modifier(self, word: Token, head: int, covered: set[int]) -> bool:
         """An adjective or noun modifier of the label at `head` that adds to whom it is pinned on: not a term of
@@ -211,6 +263,43 @@ def _lemma_docs(nlp: Language, surface: Doc, lemmas: list[str]) -> list[Doc]:
     words = [t.text for t in surface]
     spaces = [bool(t.whitespace_) for t in surface]
     return [Doc(nlp.vocab, words=words, spaces=spaces, lemmas=list(variant)) for variant in sorted(variants)]
+
+
+def _target(span: Span) -> Token | None:
+    """What the matched word is applied to: a verb's object (or passive subject), the noun an adjective
+    describes (or the subject it is said of), the "of" phrase of a noun ("the elimination of ...")."""
+    root = span.root
+    if root.pos_ in ("VERB", "AUX"):
+        objects = [c for c in root.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
+        return _counted(objects[0]) if objects else None
+    if root.pos_ == "ADJ":
+        # "corrupt and evil men": a conjoined adjective describes what the first one does.
+        while root.dep_ == "conj" and root.head.pos_ == "ADJ" and root.head.i != root.i:
+            root = root.head
+        if root.dep_ == "amod" and root.head.i != root.i:
+            return root.head
+        if root.dep_ in ("acomp", "attr"):
+            subjects = [c for c in root.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+            return subjects[0] if subjects else None
+        return None
+    if root.pos_ in ("NOUN", "PROPN"):
+        for prep in root.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                objects = [c for c in prep.children if c.dep_ == "pobj"]
+                return objects[0] if objects else None
+    return None
+
+
+def _counted(token: Token) -> Token | None:
+    """"millions of people" are people; a bare count ("annihilated millions") could be of anything, so it is
+    no evidence either way."""
+    if token.pos_ != "NUM" and token.lemma_.lower() not in ("million", "thousand", "hundred", "dozen", "billion"):
+        return token
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            objects = [c for c in prep.children if c.dep_ == "pobj"]
+            return objects[0] if objects else None
+    return None
 
 
 def _without_placeholders(term: str) -> str:

@@ -1,0 +1,54 @@
+"""Sense constraints of the lexicon: a loaded word used in its literal sense is left alone.
+
+Each class below is one the editors found flagged wrongly on unseen news; the sentences are our own.
+"""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from reader_context.language import term_records
+
+
+@pytest.fixture(scope="module")
+def flagged(settings):
+    nlp = spacy.load(settings.spacy_model)
+    nlp.add_pipe("reader_context_terms")
+    return lambda text: [t["lemma"] for t in term_records(nlp(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "lemma", "loaded"),
+    [
+        # Eliminationist verbs are loaded when people are their object, literal for diseases, programmes, crime.
+        ("The army eradicated the remaining extremists.", "eradicate", True),
+        ("The army vowed to wipe them out.", "wipe … out", True),
+        ("Health workers eradicated polio in the province.", "eradicate", False),
+        ("The new rules eliminate the fee for students.", "eliminate", False),
+        ("The governor promised to stamp out the programme.", "stamp out", False),
+        ("The mayor promised to stamp out the crime wave.", "stamp out", False),
+        ("The general promised to stamp out the rebels.", "stamp out", True),
+        ("The troops annihilated thousands of villagers.", "annihilate", True),
+        ("United crushed their rivals in the cup final.", "crush", False),
+        ("The police crushed the protesters.", "crush", True),
+        # Animal words about animals.
+        ("A swarm of bees settled on the hive.", "swarm", False),
+        ("The farmer found vermin in the barn and set traps.", "vermin", False),
+        ("The minister called the refugees vermin.", "vermin", True),
+        # Words for people's vices applied to things.
+        ("Toxic chemicals leaked into the river.", "toxic", False),
+        ("The report found toxic waste near the school.", "toxic", False),
+        ("Voters are tired of his toxic rhetoric.", "toxic", True),
+        ("He runs a filthy operation of liars.", "filthy", True),
+        # Religious vocabulary in religious writing, but not when said of people.
+        ("The psalm asks God to deliver the faithful from evil.", "evil", False),
+        ("The senator called the plan evil.", "evil", True),
+        ("The sermon spoke of sin and of corrupt and evil men.", "evil", True),
+        # The standard name of an event.
+        ("Survivors of the Holocaust met in Berlin.", "holocaust", False),
+        ("Critics warned of a nuclear holocaust.", "holocaust", True),
+    ],
+)
+def test_literal_senses_are_left_alone(flagged, text, lemma, loaded):
+    assert (lemma in flagged(text)) is loaded, flagged(text)

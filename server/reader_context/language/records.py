@@ -42,9 +42,10 @@ def term_records(doc: Doc, spans_key: str = SPANS_KEY) -> list[dict]:
 
 def loaded_term(entry: Entry, lexicon: Lexicon) -> dict:
     """`Span._.loaded_term` of the terms `entry` finds: rule id, term as a reader sees it, category, severity,
-    why, alternatives and note (the entry's own, then the contrast with its neutral pair)."""
+    why, alternatives and note (what to write instead, the entry's own note, then the contrast with its neutral
+    pair)."""
     pair = lexicon.pairs.get(entry.term)
-    notes = [text for text in (entry.note, pair.explanation if pair else None) if text]
+    notes = [text for text in (_better(entry.better), entry.note, pair.explanation if pair else None) if text]
     return {
         "rule": entry.id,
         # As a reader should see it: "on one's last legs", "wipe … out".
@@ -57,6 +58,12 @@ def loaded_term(entry: Entry, lexicon: Lexicon) -> dict:
     }
 
 
-def scare_quotes_term(rule: ScareQuotes) -> dict:
+def scare_quotes_term(rule: ScareQuotes, words: str) -> dict:
+    """`words` are what the marks enclose: without the marks they are the sentence's own, undoubted wording."""
     return {"rule": rule.id, "term": SCARE_QUOTES_LEMMA, "category": rule.category, "severity": rule.severity,
-            "why": rule.why, "alternatives": list(rule.alternatives), "note": None}
+            "why": rule.why, "alternatives": [words], "note": _better(rule.better)}
+
+
+def _better(instructions: tuple[str, ...]) -> str | None:
+    # Instructions are not words to put in the sentence, so they are advice in the note rather than alternatives.
+    return f"Better: {', or '.join(instructions)}." if instructions else None

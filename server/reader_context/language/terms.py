@@ -168,7 +168,7 @@ class LoadedTerms:
             # '"to do" list' or '"it"' quote a function word, not a concept the writer distances itself from.
             if not any(t.is_alpha and not t.is_stop for t in span):
                 continue
-            found.append(Found(span, scare_quotes_term(rule), None))
+            found.append(Found(span, scare_quotes_term(rule, inner.strip()), None))
             taken.append((quote.start, quote.end))
         return found
 

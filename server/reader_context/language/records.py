@@ -11,6 +11,8 @@ from .lexicon import Entry, Lexicon, ScareQuotes
 
 SPANS_KEY = "loaded_terms"
 SCARE_QUOTES_LEMMA = "(scare quotes)"
+# A direct quotation is evidence of what someone said; offering to reword it would misquote them.
+QUOTED_NOTE = "In a direct quotation: the speaker's words cannot be reworded."
 
 
 def term_records(doc: Doc, spans_key: str = SPANS_KEY) -> list[dict]:
@@ -40,12 +42,16 @@ def term_records(doc: Doc, spans_key: str = SPANS_KEY) -> list[dict]:
     return records
 
 
-def loaded_term(entry: Entry, lexicon: Lexicon) -> dict:
+def loaded_term(entry: Entry, lexicon: Lexicon, quoted: bool = False) -> dict:
     """`Span._.loaded_term` of the terms `entry` finds: rule id, term as a reader sees it, category, severity,
-    why, alternatives and note (what to write instead, the entry's own note, then the contrast with its neutral
-    pair)."""
+    why, alternatives as the lexicon writes them (the component fits them to each sentence) and note: what to
+    write instead, the entry's own note, then the contrast with its neutral pair.
+
+    `quoted`: the term sits inside a direct quotation, which offers no alternatives and says why in the note.
+    """
     pair = lexicon.pairs.get(entry.term)
-    notes = [text for text in (_better(entry.better), entry.note, pair.explanation if pair else None) if text]
+    advice = QUOTED_NOTE if quoted else _better(entry.better)
+    notes = [text for text in (advice, entry.note, pair.explanation if pair else None) if text]
     return {
         "rule": entry.id,
         # As a reader should see it: "on one's last legs", "wipe … out".
@@ -53,7 +59,7 @@ def loaded_term(entry: Entry, lexicon: Lexicon) -> dict:
         "category": entry.category,
         "severity": entry.severity,
         "why": entry.why,
-        "alternatives": list(entry.alternatives),
+        "alternatives": [] if quoted else list(entry.alternatives),
         "note": " ".join(notes) or None,
     }
 

@@ -60,7 +60,7 @@ def test_fuzz_the_lexicon_loader(tmp_path, capsys):
 
     @FUZZ
     @given(index=st.integers(0, len(shipped["entries"]) - 1),
-           field=st.sampled_from(["term", "pos", "category", "severity", "why", "alternatives", "surprise"]),
+           field=st.sampled_from(["term", "pos", "category", "severity", "why", "alternatives", "better", "surprise"]),
            value=scalars, raw=st.one_of(st.none(), st.text(max_size=60)))
     def run(index, field, value, raw):
         runs[0] += 1

@@ -140,6 +140,19 @@ def test_why_must_be_a_sentence(tmp_path):
 
 def test_empty_alternatives(tmp_path):
     assert "field 'alternatives'" in rejection(tmp_path, [{**GOOD, "alternatives": []}])
+    # Advice alone is enough when no word will do.
+    assert load_lexicon(write(tmp_path, [{**GOOD, "alternatives": [], "better": ["describe the act"]}]))
+
+
+@pytest.mark.parametrize("instruction", ["(name the group)", "(omit the word)", "critic of ...", "critic of …"])
+def test_an_instruction_cannot_pass_as_an_alternative(tmp_path, instruction):
+    message = rejection(tmp_path, [{**GOOD, "alternatives": ["deadly", instruction]}])
+    assert message.startswith("entry 1 ('vile'): field 'alternatives': ") and "put it in 'better'" in message
+
+
+@pytest.mark.parametrize("advice", ["(name the group)", "Name the group", "name the group.", "say who ...", ""])
+def test_better_is_a_bare_lowercase_instruction(tmp_path, advice):
+    assert "field 'better'" in rejection(tmp_path, [{**GOOD, "better": [advice]}])
 
 
 def test_duplicate_term(tmp_path):
@@ -188,7 +201,7 @@ def test_unreadable_and_malformed_files(tmp_path):
 # -- rule ids ---------------------------------------------------------------------------------------------
 
 SCARE_QUOTES = {"id": "doubt.scare-quotes", "category": "pejorative", "severity": 1,
-                "why": "Quotation marks cast doubt without an argument.", "alternatives": ["(omit the marks)"]}
+                "why": "Quotation marks cast doubt without an argument.", "better": ["name who uses the word"]}
 
 
 def test_shipped_rule_ids_are_unique_written_out_and_stable():

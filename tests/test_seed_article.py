@@ -43,6 +43,24 @@ def test_daesh_and_isis_are_tied_together(seed_result):
     assert "also known as Daesh" in seed_result["cards"][ids.pop()]["in_article"]
 
 
+@pytest.fixture(scope="module")
+def seed_terms(analyzer, seed_text):
+    blocks = [Block(f"p{i}", line) for i, line in enumerate(seed_text.splitlines()) if line.strip()]
+    return analyzer.analyze(blocks, features=("terms",)).model_dump()["terms"]
+
+
+def test_alternatives_fit_the_sentence(seed_terms):
+    """Issue 13: "have eradicated the remaining extremists" is offered "killed" and "militants"."""
+    [eradicated] = [t for t in seed_terms if t["text"] == "eradicated"]
+    assert "killed" in eradicated["alternatives"] and "kill" not in eradicated["alternatives"]
+    [extremists] = [t for t in seed_terms if t["text"] == "extremists"]
+    assert "militants" in extremists["alternatives"] and "militant" not in extremists["alternatives"]
+    for term in seed_terms:
+        assert not any(a.startswith("(") and a != "(omit)" for a in term["alternatives"]), term
+        if term["attributed"] and term["attributed"]["quote"]:
+            assert term["alternatives"] == [], term
+
+
 def test_every_offset_is_exact(seed_result, seed_text):
     lines = {f"p{i}": line for i, line in enumerate(seed_text.splitlines()) if line.strip()}
     for m in seed_result["mentions"]:

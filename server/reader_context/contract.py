@@ -107,8 +107,10 @@ class Term(_Model):
     category: str
     severity: int = Field(ge=1, le=3)
     why: str = Field(description="One sentence saying why the wording is loaded")
-    alternatives: list[str] = Field(description="Neutral wording that fits; \"(omit)\" means drop the word")
-    note: str | None = Field(description="More context about the term, or null")
+    alternatives: list[str] = Field(description="Neutral wording that can replace `text` in its sentence, inflected"
+                                    " to fit it; \"(omit)\" means drop `text`; empty inside a direct quotation")
+    note: str | None = Field(description="More context about the term (\"Better: ...\" when a writer should say"
+                                         " something instead, or why a quotation is not reworded), or null")
     attributed: Attribution | None = Field(description="null in the outlet's own voice")
     rule: str = Field(description="Stable id of the lexicon entry that fired")
 

@@ -14,10 +14,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .lexicon_schema import PLACEHOLDERS, POS_TAGS, RULE_ID, Entry, Pair, Header, ScareQuotes, Senses
+from .lexicon_schema import OMIT, PLACEHOLDERS, POS_TAGS, RULE_ID, Entry, Pair, Header, ScareQuotes, Senses
 from .schema import describe, read_mapping
 
-__all__ = ["DEFAULT_PATH", "PLACEHOLDERS", "POS_TAGS", "RULE_ID", "Entry", "Lexicon", "LexiconError", "Pair",
+__all__ = ["DEFAULT_PATH", "OMIT", "PLACEHOLDERS", "POS_TAGS", "RULE_ID", "Entry", "Lexicon", "LexiconError", "Pair",
            "ScareQuotes", "Senses", "load_lexicon"]
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "lexicon.yaml"
@@ -87,6 +87,9 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
                 f"{label}: field 'category': {entry.category!r} is not declared "
                 f"(declared: {', '.join(header.categories)})"
             )
+        if not entry.alternatives and not entry.better:
+            raise LexiconError(f"{label}: field 'alternatives': must list at least one neutral alternative or "
+                               f"{OMIT!r}, or say in 'better' what to write instead")
         if entry.pos and entry.is_phrase:
             raise LexiconError(f"{label}: field 'pos': only single-word terms take a POS constraint")
         classes = header.senses.classes if header.senses else {}

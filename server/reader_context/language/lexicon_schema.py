@@ -21,6 +21,9 @@ RULE_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Lowercase words, hyphens, apostrophes and placeholders; no punctuation that the tokenizer would split oddly.
 _TERM = re.compile(r"^(?:<poss>|<gap>|[a-z0-9][a-z0-9'’\-\.]*)(?: (?:<poss>|<gap>|[a-z0-9][a-z0-9'’\-\.]*))*$")
 OMIT = "(omit)"
+# Brackets and blanks ("(name the group)", "critic of ...") mark an instruction to the writer, not wording a reader
+# could put in the sentence; such text belongs in `better`.
+_INSTRUCTION = re.compile(r"[()\[\]]|\.\.\.|…")
 
 
 def _severity_1_to_3(value: Any) -> int:
@@ -36,9 +39,19 @@ def _rule_id(value: str) -> str:
     return value
 
 
+def _instructions(value: tuple[str, ...]) -> tuple[str, ...]:
+    # Shown as "Better: name the group, or give the numbers.": the note supplies the capital, commas and full stop.
+    for item in value:
+        if not item or not item[0].islower() or item[-1] in ".;,!?" or _INSTRUCTION.search(item):
+            raise fail("better", f"{item!r} must be a lowercase instruction without brackets, blanks or a "
+                                 f"final full stop (\"name the group\")")
+    return value
+
+
 # Before, not after, int coercion: "severity: yes" must be refused, not read as 1.
 Severity = Annotated[int, BeforeValidator(_severity_1_to_3)]
 RuleId = Annotated[str, AfterValidator(_rule_id)]
+Instructions = Annotated[tuple[str, ...], AfterValidator(_instructions)]
 
 
 class Entry(Strict):
@@ -49,7 +62,8 @@ class Entry(Strict):
     category: str
     severity: Severity
     why: str
-    alternatives: tuple[str, ...]
+    alternatives: tuple[str, ...] = ()
+    better: Instructions = ()
     note: str | None = None
     # Lowercase single words which, right before or after a match, make it literal ("tax regime", "cult classic").
     except_before: tuple[str, ...] = ()
@@ -111,10 +125,12 @@ class Entry(Strict):
     @field_validator("alternatives")
     @classmethod
     def _alternatives(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if not value:
-            raise fail("alternatives", f"must list at least one neutral alternative or {OMIT!r}")
-        if any(not item for item in value):
-            raise fail("alternatives", "must not contain empty strings")
+        for item in value:
+            if not item:
+                raise fail("alternatives", "must not contain empty strings")
+            if item != OMIT and _INSTRUCTION.search(item):
+                raise fail("alternatives", f"{item!r} is an instruction, not wording: put it in 'better', "
+                                           f"without brackets or blanks")
         return value
 
     @property
@@ -178,11 +194,13 @@ def _lowercase_unique(value: tuple[str, ...]) -> tuple[str, ...]:
 
 
 class ScareQuotes(Strict):
+    """Its alternative is always the quoted words without their marks, so the file gives only `better`."""
+
     id: RuleId
     category: str
     severity: Severity
     why: str
-    alternatives: tuple[str, ...]
+    better: Instructions = ()
     max_words: int = Field(3, ge=1, le=5)
 
 

@@ -8,6 +8,7 @@ plus a few checks per hit. Nothing here changes after construction, so one insta
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from spacy.attrs import LEMMA
 from spacy.language import Language
@@ -20,8 +21,13 @@ from .lexicon import PLACEHOLDERS, Entry, Lexicon
 # A <gap> stands for a short object between a verb and its particle ("wipe them out", "wipe the town out").
 GAP_TOKENS = 3
 
-Candidate = tuple[Span, Entry]
 Tagging = Callable[[Iterable[Doc]], Iterable[Doc]]
+
+
+class Candidate(NamedTuple):
+    span: Span  # what the reader sees flagged: the match, widened
+    entry: Entry
+    matched: Span  # the words the entry matched; an alternative replaces these and keeps the rest of `span`
 
 
 class TermMatcher:
@@ -113,7 +119,7 @@ class TermMatcher:
                 candidates.append((span, entry))
         return self._widened(candidates)
 
-    def _widened(self, candidates: list[Candidate]) -> list[Candidate]:
+    def _widened(self, candidates: list[tuple[Span, Entry]]) -> list[Candidate]:
         """Widen a match to the loaded unit the reader should see, in three cases.
 
         An intensifying adverb takes in the adjective it modifies ("utterly unacceptable"): the reader should
@@ -125,7 +131,8 @@ class TermMatcher:
         covered = {token.i for span, _ in candidates for token in span}
         labels = self.grammar.label_categories
         widened = []
-        for span, entry in candidates:
+        for matched, entry in candidates:
+            span = matched
             doc = span.doc
             if entry.category == "intensifier" and "ADV" in entry.pos and span.end < len(doc):
                 following = doc[span.end]
@@ -141,7 +148,7 @@ class TermMatcher:
                 while start > 0 and self._plain_modifier(doc[start - 1], span.start, covered):
                     start -= 1
                 span = doc[start : span.end]
-            widened.append((span, entry))
+            widened.append(Candidate(span, entry, matched))
         return widened
 
     def _accept(self, entry: Entry, span: Span, headline: bool) -> bool:
@@ -249,11 +256,12 @@ def longest_then_severest(candidates: list[Candidate]) -> list[Candidate]:
     beats "terror"); the term breaks the last ties so that the same text always gives the same answer."""
     chosen: list[Candidate] = []
     taken: set[int] = set()
-    for span, entry in sorted(candidates, key=lambda c: (c[0].start - c[0].end, -c[1].severity, c[0].start, c[1].term)):
-        positions = set(range(span.start, span.end))
+    for candidate in sorted(candidates, key=lambda c: (c.span.start - c.span.end, -c.entry.severity, c.span.start,
+                                                       c.entry.term)):
+        positions = set(range(candidate.span.start, candidate.span.end))
         if not positions & taken:
             taken |= positions
-            chosen.append((span, entry))
+            chosen.append(candidate)
     return chosen
 
 

@@ -11,6 +11,8 @@ from .lexicon import Entry, Lexicon, ScareQuotes
 
 SPANS_KEY = "loaded_terms"
 SCARE_QUOTES_LEMMA = "(scare quotes)"
+# A direct quotation is evidence of what someone said; offering to reword it would misquote them.
+QUOTED_NOTE = "In a direct quotation: the speaker's words cannot be reworded."
 
 
 def term_records(doc: Doc, spans_key: str = SPANS_KEY) -> list[dict]:
@@ -40,11 +42,16 @@ def term_records(doc: Doc, spans_key: str = SPANS_KEY) -> list[dict]:
     return records
 
 
-def loaded_term(entry: Entry, lexicon: Lexicon) -> dict:
+def loaded_term(entry: Entry, lexicon: Lexicon, quoted: bool = False) -> dict:
     """`Span._.loaded_term` of the terms `entry` finds: rule id, term as a reader sees it, category, severity,
-    why, alternatives and note (the entry's own, then the contrast with its neutral pair)."""
+    why, alternatives as the lexicon writes them (the component fits them to each sentence) and note: what to
+    write instead, the entry's own note, then the contrast with its neutral pair.
+
+    `quoted`: the term sits inside a direct quotation, which offers no alternatives and says why in the note.
+    """
     pair = lexicon.pairs.get(entry.term)
-    notes = [text for text in (entry.note, pair.explanation if pair else None) if text]
+    advice = QUOTED_NOTE if quoted else _better(entry.better)
+    notes = [text for text in (advice, entry.note, pair.explanation if pair else None) if text]
     return {
         "rule": entry.id,
         # As a reader should see it: "on one's last legs", "wipe … out".
@@ -52,11 +59,17 @@ def loaded_term(entry: Entry, lexicon: Lexicon) -> dict:
         "category": entry.category,
         "severity": entry.severity,
         "why": entry.why,
-        "alternatives": list(entry.alternatives),
+        "alternatives": [] if quoted else list(entry.alternatives),
         "note": " ".join(notes) or None,
     }
 
 
-def scare_quotes_term(rule: ScareQuotes) -> dict:
+def scare_quotes_term(rule: ScareQuotes, words: str) -> dict:
+    """`words` are what the marks enclose: without the marks they are the sentence's own, undoubted wording."""
     return {"rule": rule.id, "term": SCARE_QUOTES_LEMMA, "category": rule.category, "severity": rule.severity,
-            "why": rule.why, "alternatives": list(rule.alternatives), "note": None}
+            "why": rule.why, "alternatives": [words], "note": _better(rule.better)}
+
+
+def _better(instructions: tuple[str, ...]) -> str | None:
+    # Instructions are not words to put in the sentence, so they are advice in the note rather than alternatives.
+    return f"Better: {', or '.join(instructions)}." if instructions else None

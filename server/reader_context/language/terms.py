@@ -4,7 +4,8 @@
     nlp.add_pipe("reader_context_terms")
     doc = nlp(text)
     doc.spans["loaded_terms"]              # one Span per loaded term, label_ = category
-    span._.loaded_term, span._.attributed  # the lexicon entry; who is speaking (None: the outlet's own voice)
+    span._.loaded_term, span._.attributed  # the lexicon entry, its alternatives fitted to the sentence; who is
+                                           # speaking (None: the outlet's own voice)
     term_records(doc)                      # the same as plain dicts, the shape of the API's `terms`
 
 The lexicon and grammar paths are config, so `nlp.to_disk` saves everything the component needs. Its matchers are
@@ -24,6 +25,7 @@ from spacy.tokens import Doc, Span
 from .grammar import GrammarError, load_grammar
 from .lexicon import Lexicon, ScareQuotes, load_lexicon
 from ..casing import is_headline
+from . import inflection
 from .matching import TermMatcher, longest_then_severest
 from .quotes import Attribution, Quote, find_quotes
 from .records import SPANS_KEY, loaded_term, scare_quotes_term
@@ -35,7 +37,8 @@ _NEEDED = {"token.dep": "a parser", "token.lemma": "a lemmatizer", "token.tag": 
 
 
 class Found(NamedTuple):
-    """One loaded term found by `match`: the words, the lexicon entry as a plain dict, and who is speaking."""
+    """One loaded term found by `match`: the words, the lexicon entry as a plain dict (its alternatives fitted to
+    the words' sentence, none inside a direct quotation), and who is speaking."""
 
     span: Span
     loaded_term: dict
@@ -85,6 +88,7 @@ class LoadedTerms:
         self._nlp = nlp
         self._attribution = Attribution(self.lexicon.reporting_verbs, self.grammar)
         self._entries = {entry.id: loaded_term(entry, self.lexicon) for entry in self.lexicon.entries}
+        self._quoted = {entry.id: loaded_term(entry, self.lexicon, quoted=True) for entry in self.lexicon.entries}
         self._lock = threading.Lock()
         self._matcher: TermMatcher | None = None
 
@@ -103,8 +107,14 @@ class LoadedTerms:
         # doc.text is rebuilt from the tokens on every access: read it once.
         if chosen or (self.scare_quotes and _has_quote_mark(doc.text)):
             quotes = find_quotes(doc)
-        found = [Found(span, self._entries[entry.id], self._attribution.attribute(span, quotes))
-                 for span, entry in chosen]
+        found = []
+        for span, entry, matched in chosen:
+            attributed = self._attribution.attribute(span, quotes)
+            if attributed and attributed["quote"]:
+                term = self._quoted[entry.id]
+            else:
+                term = {**self._entries[entry.id], "alternatives": inflection.fit(entry, span, matched)}
+            found.append(Found(span, term, attributed))
         if self.scare_quotes and quotes:
             found += self._scare_quotes(doc, quotes, found, headline)
         return sorted(found, key=lambda f: f.span.start_char)
@@ -124,6 +134,7 @@ class LoadedTerms:
         if matcher is None:
             with self._lock:
                 if self._matcher is None:
+                    inflection.load()
                     self._matcher = TermMatcher(self.lexicon, self.grammar, self._nlp, self._tag)
                 matcher = self._matcher
         return matcher
@@ -168,7 +179,7 @@ class LoadedTerms:
             # '"to do" list' or '"it"' quote a function word, not a concept the writer distances itself from.
             if not any(t.is_alpha and not t.is_stop for t in span):
                 continue
-            found.append(Found(span, scare_quotes_term(rule), None))
+            found.append(Found(span, scare_quotes_term(rule, inner.strip()), None))
             taken.append((quote.start, quote.end))
         return found
 

@@ -206,6 +206,7 @@ describe("the seed article", () => {
     await page.mouse.move(x, y);
     await card(page).waitFor({ state: "visible" });
     assert.match(await card(page).innerText(), /In a quote from Irina Bokova/);
+    assert.match(await card(page).innerText(), /cannot be reworded/, "a quoted term's card says why it offers no alternatives");
     await page.screenshot({ path: saveArtifact("card-term-quoted.png"), clip: clipAround(await card(page).boundingBox(), { x, y }) });
     await page.mouse.move(5, 5);
     await card(page).waitFor({ state: "hidden" });

@@ -411,6 +411,9 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     card.append(el(doc, "p", "kicker", "Loaded term \u00b7 " + category(t)), el(doc, "h2", "title", `\u201c${t.text}\u201d`));
     card.append(el(doc, "p", "body", t.why));
     if (t.alternatives?.length) card.append(el(doc, "p", "note", "Neutral alternatives: " + t.alternatives.join(", ")));
+    // The note carries what no single word can (when the word is accurate, what to write instead, why a quote
+    // offers nothing): without it a card with no alternatives would leave the reader with nothing.
+    if (t.note) card.append(el(doc, "p", "note", t.note));
     if (t.attributed) {
       const who = t.attributed.speaker ? "In a quote from " + t.attributed.speaker : "In a quote";
       card.append(el(doc, "p", "note", who + ": the speaker's wording, not the outlet's."));

@@ -45,6 +45,9 @@ def flagged(settings):
         ("The psalm asks God to deliver the faithful from evil.", "evil", False),
         ("The senator called the plan evil.", "evil", True),
         ("The sermon spoke of sin and of corrupt and evil men.", "evil", True),
+        # A blow to a thing is a blow; to a ruling it is criticism dressed as one.
+        ("He slammed the door and left.", "slam", False),
+        ("The minister slammed the ruling.", "slam", True),
         # The standard name of an event.
         ("Survivors of the Holocaust met in Berlin.", "holocaust", False),
         ("Critics warned of a nuclear holocaust.", "holocaust", True),

@@ -324,3 +324,16 @@ def test_framing_profile_of_an_empty_article():
     assert profile["author_loaded_level"] == "low"
     with pytest.raises(ValueError):
         framing_profile([], words=-1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The radical left wants to abolish the board.", ["radical left"]),
+        ("The radical right wants to abolish the board.", ["radical right"]),
+        ("He mocked the deplorables at the rally.", ["deplorables"]),
+        ("The party moved to the left on taxes.", []),
+    ],
+)
+def test_partisan_labels_are_flagged_on_both_sides(find, text, expected):
+    assert texts(find(text)) == expected

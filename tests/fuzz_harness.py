@@ -12,7 +12,7 @@ NAMES = ["Vladimir Putin", "Putin", "Palmyra", "UNESCO", "Irina Bokova", "ISIS",
 LOADED = ["savage", "heinous jihadi cult", "tentacles", "regime", "barbaric", "terrorists", "slaughtered",
           "so-called", "thugs", "militants"]
 GLUE = [" ", " ", " ", ", ", ". ", " said ", " the ", " of ", " and ", "\n", "\r\n", "\t", "'s ", " (", ") ",
-        "\u201c", "\u201d", '"', "'", ": ", " - ", " \u2014 "]
+        "\u201c", "\u201d", '"', "'", ": ", " - ", " \u2014 ", " said:", " he said.", " Here is the full text below:"]
 # What pages really contain and tokenizers trip on.
 ODD = ["\x00", "\u200d", "\u200b", "\u200c", "\ufeff", "\u202e", "\u202c", "\u200f", "\u0301", "\u0308\u0301",
        "\U0001F468\u200d\U0001F469\u200d\U0001F467", "\U0001F1F8\U0001F1FE", "\U0001F3DB\ufe0f", "\u0627\u0644\u0634\u0627\u0645",
@@ -26,7 +26,9 @@ piece = st.one_of(st.tuples(name, glue).map("".join), st.tuples(loaded, glue).ma
                   st.sampled_from(ODD), valid_text)
 article_text = st.lists(piece, max_size=40).map("".join)
 block_id = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=12)
-blocks = st.lists(st.tuples(block_id, article_text), max_size=6, unique_by=lambda b: b[0])
+# A block may say what it is (API.md `blocks[].kind`); the voice rules read across the blocks by it.
+kind = st.sampled_from([None, None, "quote", "heading", "caption"])
+blocks = st.lists(st.tuples(block_id, article_text, kind), max_size=6, unique_by=lambda b: b[0])
 features = st.sampled_from([None, ["entities"], ["terms"], ["entities", "terms"], ["terms", "entities"], []])
 
 
@@ -34,7 +36,7 @@ features = st.sampled_from([None, ["entities"], ["terms"], ["entities", "terms"]
 def analyze_requests(draw) -> dict:
     """A valid /analyze body: `text` or `blocks`, with or without `features`."""
     body: dict = {"text": draw(article_text)} if draw(st.booleans()) else {
-        "blocks": [{"id": i, "text": t} for i, t in draw(blocks)]}
+        "blocks": [{"id": i, "text": t, **({"kind": k} if k else {})} for i, t, k in draw(blocks)]}
     chosen = draw(features)
     if chosen is not None:
         body["features"] = chosen

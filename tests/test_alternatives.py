@@ -179,7 +179,7 @@ def test_the_same_words_in_the_outlets_own_sentence_get_alternatives(term):
 
 def test_reported_speech_is_the_outlets_wording_and_gets_alternatives(term):
     reported = term("Ahmed Hassan said the rebels were terrorists.", "terrorists")
-    assert reported["attributed"] == {"quote": False, "speaker": "Ahmed Hassan"}
+    assert reported["attributed"] is None and reported["reported"] == {"speaker": "Ahmed Hassan"}
     assert "militants" in reported["alternatives"]
 
 

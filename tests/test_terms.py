@@ -255,13 +255,14 @@ def test_apostrophes_are_not_quotes(find):
     assert one(terms, "savage")["attributed"] is None
 
 
-def test_reported_speech_governed_by_a_reporting_verb(find):
-    assert one(find("Ahmed Hassan said the rebels were terrorists."), "terrorists")["attributed"] == {
-        "quote": False,
-        "speaker": "Ahmed Hassan",
-    }
-    # Without a named speaker, reported speech says nothing a reader can weigh: it stays the outlet's voice.
-    assert one(find("Officials called the protesters thugs."), "thugs")["attributed"] is None
+def test_reported_speech_is_the_outlets_wording_naming_whom_it_reports(find):
+    term = one(find("Ahmed Hassan said the rebels were terrorists."), "terrorists")
+    assert term["attributed"] is None
+    assert term["reported"] == {"speaker": "Ahmed Hassan"}
+    term = one(find("Officials called the protesters thugs."), "thugs")
+    assert (term["attributed"], term["reported"]) == (None, {"speaker": None})
+    # Outside reported speech there is no one to report.
+    assert one(find("The savage gunmen fled."), "savage")["reported"] is None
 
 
 def test_first_person_opinion_is_the_authors_voice(find):
@@ -304,14 +305,15 @@ def test_framing_profile_numbers():
         term("contentious_label", severity=1),
         term("glorifying", {"quote": True, "speaker": "A"}),
     ]
-    profile = framing_profile(terms, words=400)
+    profile = framing_profile(terms, words=400, author_words=300)
     assert profile["terms_per_1000_words"] == 10.0
     assert profile["author"] == {
         "count": 3,
-        "per_1000_words": 7.5,
+        "words": 300,
+        "per_1000_words": 10.0,
         "by_category": {"contentious_label": 1, "pejorative": 2},
     }
-    assert profile["quoted"] == {"count": 1, "per_1000_words": 2.5, "by_category": {"glorifying": 1}}
+    assert profile["quoted"] == {"count": 1, "words": 100, "per_1000_words": 10.0, "by_category": {"glorifying": 1}}
     assert profile["by_category"] == {"contentious_label": 1, "glorifying": 1, "pejorative": 2}
     assert profile["severity"] == {"1": 1, "2": 2, "3": 1}
     assert profile["author_loaded_level"] == "elevated"
@@ -324,6 +326,19 @@ def test_framing_profile_of_an_empty_article():
     assert profile["author_loaded_level"] == "low"
     with pytest.raises(ValueError):
         framing_profile([], words=-1)
+    with pytest.raises(ValueError):
+        framing_profile([], words=10, author_words=11)
+
+
+def test_a_short_loaded_introduction_to_a_long_transcript_is_rated_on_its_own_words():
+    intro = [{"category": "pejorative", "attributed": None, "severity": 2}]
+    speech = [{"category": "glorifying", "attributed": {"quote": True, "speaker": "A"}, "severity": 2}]
+    profile = framing_profile(intro + speech, words=2000, author_words=40)
+    assert profile["author"]["per_1000_words"] == 25.0
+    assert profile["author_loaded_level"] == "high"
+    assert profile["quoted"]["per_1000_words"] == round(1000 / 1960, 1)
+    # Without the quoted words, every word counts as the author's (a text without quotations).
+    assert framing_profile(intro, words=2000)["author"]["per_1000_words"] == 0.5
 
 
 @pytest.mark.parametrize(

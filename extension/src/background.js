@@ -37,10 +37,10 @@ async function callBackend(path, init, timeout) {
 }
 
 const handlers = {
-  // From the content script: only the article's blocks (id and text) leave the page.
+  // From the content script: only the article's blocks (id, text and what kind of block) leave the page.
   analyze: ({ blocks }) => callBackend("/api/v1/analyze", {
     method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ blocks: blocks.map(({ id, text }) => ({ id, text })) }),
+    body: JSON.stringify({ blocks: blocks.map(({ id, text, kind }) => (kind ? { id, text, kind } : { id, text })) }),
   }, ANALYZE_TIMEOUT_MS),
   cards: ({ ids }) => callBackend("/api/v1/cards?" + ids.map((id) => "id=" + encodeURIComponent(id)).join("&"),
     {}, CARDS_TIMEOUT_MS),

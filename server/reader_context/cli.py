@@ -96,8 +96,9 @@ def report(result) -> str:
     for t in result.terms:
         who = ""
         if t.attributed:
-            who = f" ({'quoted' if t.attributed.quote else 'reported'}"
-            who += f", {t.attributed.speaker})" if t.attributed.speaker else ")"
+            who = f" (quoted, {t.attributed.speaker})" if t.attributed.speaker else " (quoted)"
+        elif t.reported:
+            who = f" (reporting {t.reported.speaker})" if t.reported.speaker else " (reported speech)"
         lines.append(f"  {t.text!r} {t.category} {t.severity}{who}: {t.why}")
     s = result.stats
     lines.append(f"{s.words} words, {s.terms_per_1000_words} loaded terms per 1,000 words, {s.elapsed_ms} ms")
@@ -212,6 +213,15 @@ def terms(directory: Path, as_json: bool) -> None:
     analyzer.warm_up()
     result = evaluate_terms(directory, analyzer.nlp, analyzer.terms)
     click.echo(json.dumps(result, indent=2) if as_json else format_terms_report(result))
+
+
+@eval_.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def voice(file: Path) -> None:
+    """Whose voice loaded words are in, and their speakers, on written cases (tests/data/voice_cases.yaml)."""
+    from .evaluation.voice import evaluate_voice, format_voice_report
+
+    click.echo(format_voice_report(evaluate_voice(file, _analyzer())))
 
 
 if __name__ == "__main__":

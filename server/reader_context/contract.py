@@ -15,8 +15,8 @@ from .knowledge.entity import Card
 
 __all__ = [
     "AnalyzeRequest", "AnalyzeResponse", "Attribution", "BlockIn", "Card", "CardsResponse", "ErrorBody",
-    "ErrorResponse", "HealthResponse", "KnowledgeHealth", "LookupResponse", "Mention", "OnlineHealth", "Stats",
-    "Term", "Voice",
+    "ErrorResponse", "HealthResponse", "KnowledgeHealth", "LookupResponse", "Mention", "OnlineHealth", "Reported",
+    "Stats", "Term", "Voice",
 ]
 
 
@@ -49,6 +49,11 @@ class BlockIn(_Model):
     id: Text = Field(min_length=1, description="The block's id, echoed in every mark of the response; unique"
                      " within a request")
     text: Text = Field(description="The block's text; offsets in the response are code points into it")
+    kind: Literal["quote", "heading", "caption"] | None = Field(
+        None, description="What the page says the block is; absent or null for body text. \"quote\" (a"
+        " blockquote): its words are someone else's, the speaker's as the block before introduces them (\"X"
+        " said:\"). \"heading\": the outlet's, and ends a transcript or an introduced quotation. \"caption\": the"
+        " outlet's, without interrupting the quotation around it")
 
 
 class AnalyzeRequest(_Model):
@@ -93,9 +98,19 @@ class Mention(_Model):
 class Attribution(_Model):
     """Whose wording a loaded term is, when it is not the outlet's own (then `attributed` is null)."""
 
-    quote: bool = Field(description="True inside quotation marks; false in reported speech")
-    speaker: str | None = Field(description="Who is quoted or reported, as the article names them; null"
-                                " rather than a guess")
+    quote: Literal[True] = Field(description="Always true: the wording is someone else's, inside quotation marks,"
+                                 " a quote block or a quotation or transcript a block introduces. Reported speech"
+                                 " without marks is the outlet's wording (see `reported`)")
+    speaker: str | None = Field(description="Who is quoted, as the article names them (the subject of \"said\","
+                                " \"according to X\", the name \"he said\" points back to, the X of \"X said:\");"
+                                " null rather than a guess, and null for what cannot speak (a report, a book)")
+
+
+class Reported(_Model):
+    """In the outlet's voice, reporting someone's words without quotation marks ("officials said the ...")."""
+
+    speaker: str | None = Field(description="Whose words the outlet reports, as the article names them; null when"
+                                " it names no one (\"officials\", \"a spokesman\")")
 
 
 class Term(_Model):
@@ -111,25 +126,31 @@ class Term(_Model):
                                     " to fit it; \"(omit)\" means drop `text`; empty inside a direct quotation")
     note: str | None = Field(description="More context about the term (\"Better: ...\" when a writer should say"
                                          " something instead, or why a quotation is not reworded), or null")
-    attributed: Attribution | None = Field(description="null in the outlet's own voice")
+    attributed: Attribution | None = Field(description="null in the outlet's own voice, reported speech included")
+    reported: Reported | None = Field(None, description="In the outlet's voice, the wording sits in reported speech:"
+                                      " whose words it reports, as context (the word is still the outlet's"
+                                      " choice); null otherwise, and always null when `attributed` is set")
     rule: str = Field(description="Stable id of the lexicon entry that fired")
 
 
 class Voice(_Model):
-    count: int = Field(ge=0)
-    per_1000_words: float = Field(ge=0)
+    count: int = Field(ge=0, description="Loaded terms in this voice")
+    words: int = Field(ge=0, description="Words of the article in this voice")
+    per_1000_words: float = Field(ge=0, description="count per 1,000 of this voice's own words (not the whole"
+                                  " article's): a short loaded introduction to a long quotation is not diluted")
     by_category: dict[str, int]
 
 
 class Stats(_Model):
     words: int = Field(ge=0)
-    terms_per_1000_words: float = Field(ge=0)
-    author: Voice = Field(description="Loaded terms in the outlet's own voice")
-    quoted: Voice = Field(description="Loaded terms in quotations and reported speech")
+    terms_per_1000_words: float = Field(ge=0, description="All loaded terms per 1,000 words of the whole article")
+    author: Voice = Field(description="Loaded terms in the outlet's own voice (reported speech included), over the"
+                          " words outside quotations, quote blocks and introduced quotations")
+    quoted: Voice = Field(description="Loaded terms in someone else's words, over the words quoted")
     by_category: dict[str, int]
     severity: dict[Literal["1", "2", "3"], int]
     author_loaded_level: Literal["low", "elevated", "high"] = Field(
-        description="How loaded the outlet's own wording is, from its rate against ordinary news")
+        description="How loaded the outlet's own wording is: `author.per_1000_words` against ordinary news")
     elapsed_ms: float = Field(ge=0)
     cached: bool = Field(False, description="True when the answer came from the response cache")
 

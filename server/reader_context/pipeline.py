@@ -27,7 +27,7 @@ from .entities.spans import remember_text, text_of
 from .knowledge import KnowledgeStore, open_knowledge
 from .knowledge.online import OnlineKnowledge
 from .knowledge.pending import PendingCards
-from .language import framing_profile, term_records
+from .language import QUOTED_KEY, framing_profile, term_records
 from .nlp import load_pipeline
 from .offsets import Visible
 from .settings import Settings
@@ -40,6 +40,7 @@ PENDING_SECONDS = 600
 class Block:
     id: str
     text: str
+    kind: str | None = None  # what the page says the block is: "quote", "heading", "caption"; None for body text
 
 
 class ResponseCache:
@@ -114,7 +115,7 @@ class Analyzer:
         self.warm_up()
         started = time.perf_counter()
         online = online or self.settings.online
-        key = hashlib.sha256(json.dumps([[b.id, b.text] for b in blocks] + [sorted(features), online,
+        key = hashlib.sha256(json.dumps([[b.id, b.text, b.kind] for b in blocks] + [sorted(features), online,
                                         self.store.build_stamp()], ensure_ascii=False).encode()).hexdigest()
         cached = self.responses.get(key)
         if cached is not None:
@@ -133,9 +134,11 @@ class Analyzer:
                 self.mentions(doc)
             mentions, cards, pending = self._entities(blocks, docs, online, started)
         records: list[dict] = []
+        author_words = words
         if "terms" in features:
+            self.terms.read_article(docs, [b.kind for b in blocks])
+            author_words -= sum(_quoted_words(doc) for doc in docs)
             for block, doc in zip(blocks, docs):
-                self.terms(doc)
                 for record in term_records(doc):
                     start, end = by_block[block.id].original(record["start"], record["end"])
                     records.append({**record, "block": block.id, "start": start, "end": end,
@@ -144,7 +147,7 @@ class Analyzer:
         for m in mentions:
             m.start, m.end = by_block[m.block].original(m.start, m.end)
             m.text = texts[m.block][m.start:m.end]
-        profile = framing_profile(records, words=words)
+        profile = framing_profile(records, words=words, author_words=author_words)
         result = AnalyzeResponse(mentions=mentions, terms=[Term(**r) for r in records], cards=cards, pending=pending,
                                  stats=Stats(words=words, **profile, elapsed_ms=_ms_since(started)),
                                  version=__version__)
@@ -209,6 +212,12 @@ def _words(doc) -> int:
     """Tokens that are neither punctuation nor white space, read from the Doc's arrays, not token by token."""
     flags = doc.to_array([IS_PUNCT, IS_SPACE])
     return int(len(doc) - (flags.sum(axis=1) > 0).sum()) if len(doc) else 0
+
+
+def _quoted_words(doc) -> int:
+    """Words of the doc in someone else's words (the component's `quoted` spans never overlap)."""
+    spans = doc.spans[QUOTED_KEY] if QUOTED_KEY in doc.spans else []
+    return sum(1 for span in spans for token in span if not (token.is_punct or token.is_space))
 
 
 def _ms_since(started: float) -> float:

@@ -21,6 +21,14 @@ const EXCLUDED = [
 
 // Text of at least this many letters; shorter blocks (bylines, captions like "AFP") are not worth a request.
 const MIN_BLOCK = 2;
+// What a block is, for the backend's voices (API `blocks[].kind`): a blockquote's words are someone else's, a
+// heading ends a transcript, a caption is the outlet's aside. Read on the live page, which Readability leaves alone.
+const KINDS = [["blockquote", "quote"], ["h1, h2, h3, h4, h5, h6", "heading"], ["figcaption, caption", "caption"]];
+
+function kindOf(node) {
+  const element = node.parentElement;
+  return KINDS.find(([selector]) => element?.closest(selector))?.[1];
+}
 
 function pairTextNodes(liveDoc, copyDoc) {
   const pairs = new Map();
@@ -49,7 +57,7 @@ function group(root, toLive) {
   return [...groups.values()];
 }
 
-// -> { blocks: [{id, text, nodes, nodeOf, offsetOf}], root: the live element holding the article }
+// -> { blocks: [{id, text, kind?, nodes, nodeOf, offsetOf}], root: the live element holding the article }
 export function extractBlocks(doc = document) {
   const copy = doc.cloneNode(true);
   const pairs = pairTextNodes(doc, copy);
@@ -67,6 +75,8 @@ export function extractBlocks(doc = document) {
   const blocks = [];
   for (const nodes of groups) {
     const block = mapBlock(`b${blocks.length}`, nodes);
+    const kind = kindOf(nodes[0]);
+    if (kind) block.kind = kind;
     if ((block.text.match(/\p{L}/gu) || []).length >= MIN_BLOCK) blocks.push(block);
   }
   return { blocks, root: commonAncestor(blocks.map((b) => b.nodes[0])) };

@@ -67,7 +67,7 @@ if (!globalThis.__readerContext) {
     const text = next.blocks.map((b) => b.text).join("\n");
     if (text !== sentText || !analysis) {
       status = { state: "analysing" };
-      const blocks = next.blocks.map(({ id, text }) => ({ id, text }));
+      const blocks = next.blocks.map(({ id, text, kind }) => (kind ? { id, text, kind } : { id, text }));
       analysis = unwrap(await chrome.runtime.sendMessage({ type: "analyze", blocks }));
       sentText = text;
     }

@@ -360,7 +360,8 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
       entities: marks.length - terms.length,
       terms: terms.length,
       termList: terms.map((m) => ({ index: m.index, text: m.item.text, detail: category(m.item) +
-        (!m.item.attributed ? "" : m.item.attributed.speaker ? ", quoting " + m.item.attributed.speaker : ", in a quote") })),
+        (m.item.attributed ? (m.item.attributed.speaker ? ", quoting " + m.item.attributed.speaker : ", in a quote")
+          : m.item.reported ? ", " + reportedSpeech(m.item.reported) : "") })),
     };
   }
 
@@ -369,7 +370,8 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
   function label(mark) {
     const item = mark.item;
     if (mark.kind === "term") {
-      const quote = item.attributed ? `, in a quote${item.attributed.speaker ? " from " + item.attributed.speaker : ""}` : "";
+      const quote = item.attributed ? `, in a quote${item.attributed.speaker ? " from " + item.attributed.speaker : ""}`
+        : item.reported ? ", " + reportedSpeech(item.reported) : "";
       return `${item.text}: loaded term, ${category(item)}${quote}. ${item.why}`;
     }
     const c = cards[item.card];
@@ -417,7 +419,15 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     if (t.attributed) {
       const who = t.attributed.speaker ? "In a quote from " + t.attributed.speaker : "In a quote";
       card.append(el(doc, "p", "note", who + ": the speaker's wording, not the outlet's."));
+    } else if (t.reported) {
+      const speech = reportedSpeech(t.reported);
+      card.append(el(doc, "p", "note", speech[0].toUpperCase() + speech.slice(1) + ": the outlet's wording."));
     }
+  }
+
+  // Reported speech without quotation marks: the word is the outlet's, the person reported is only context.
+  function reportedSpeech(reported) {
+    return reported.speaker ? "reporting what " + reported.speaker + " said" : "in reported speech";
   }
 
   function fill(mark, state) {

@@ -6,10 +6,11 @@ Importing this package registers the component's factory with spaCy.
 from .grammar import Grammar, GrammarError, load_grammar
 from .lexicon import Entry, Lexicon, LexiconError, load_lexicon
 from .profile import framing_profile
-from .records import SPANS_KEY, term_records
+from .records import QUOTED_KEY, SPANS_KEY, term_records
 from .terms import LoadedTerms, make_loaded_terms
 
 __all__ = [
+    "QUOTED_KEY",
     "SPANS_KEY",
     "Entry",
     "Grammar",

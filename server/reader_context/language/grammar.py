@@ -48,9 +48,15 @@ class Grammar(Strict):
     speaker_entity_types: frozenset[str]
     first_person: frozenset[str]
     labelling_verbs: frozenset[str]
+    speaking_nouns: frozenset[str]
+    text_nouns: frozenset[str]
+    document_nouns: frozenset[str]
+    transcript_pointers: frozenset[str]
+    viewing_verbs: frozenset[str]
 
     @field_validator("possessives", "scare_determiners", "degree_words", "factual_qualifiers", "first_person",
-                     "labelling_verbs", mode="before")
+                     "labelling_verbs", "speaking_nouns", "text_nouns", "document_nouns", "transcript_pointers",
+                     "viewing_verbs", mode="before")
     @classmethod
     def _words(cls, value: Any) -> frozenset[str]:
         return _closed_set(value, _WORD, "one lowercase word")

@@ -1,7 +1,10 @@
 """The framing profile of an article: how loaded its own wording is, apart from the words it quotes.
 
 A reader judges an article by the author's choices, so the author's voice and attributed speech are counted
-separately; both are rates per 1,000 words of the whole article so that they add up to the overall rate.
+separately, each as a rate per 1,000 words of its own text: the author's terms per 1,000 words the author wrote
+(reported speech included, since its wording is the outlet's), the quoted terms per 1,000 quoted words. A short,
+loaded introduction to a long transcript is then rated as loaded as it is, not diluted by the transcript; only
+`terms_per_1000_words` is a rate over the whole article.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from collections import Counter
 # Author-voice rates (loaded terms per 1,000 words) that separate "low" / "elevated" / "high", measured with this
 # lexicon (docs/evaluation-terms.md): news-wire and mainstream news articles have a median of 0-1.6 and a 90th
 # percentile of 6-8; the propaganda-rich PTC articles a median of about 5 and a 90th percentile of about 12; the
-# seed article's own voice is over 40.
+# seed article's own voice is over 40. Those rates were taken over all of an article's words; the author's rate is
+# now over the author's own words, which in news (mostly the outlet's words) moves it little, but the levels
+# should be measured again on that base (`make eval-terms` still divides by all words).
 ELEVATED_FROM = 5.0
 HIGH_FROM = 12.0
 
@@ -23,18 +28,23 @@ def _rate(count: int, words: int) -> float:
 def _voice(terms: list[dict], words: int) -> dict:
     return {
         "count": len(terms),
+        "words": words,
         "per_1000_words": _rate(len(terms), words),
         "by_category": dict(sorted(Counter(t["category"] for t in terms).items())),
     }
 
 
-def framing_profile(terms: list[dict], *, words: int) -> dict:
-    """Stats to merge into the /analyze response, from the terms of the whole article and its word count."""
-    if words < 0:
-        raise ValueError("words must not be negative")
+def framing_profile(terms: list[dict], *, words: int, author_words: int | None = None) -> dict:
+    """Stats to merge into the /analyze response, from the terms of the whole article, its word count and the
+    words of it in the author's own voice (`author_words`; all of them when not given, as in a text without
+    quotations). Terms whose `attributed` is None are the author's, reported speech included."""
+    if author_words is None:
+        author_words = words
+    if words < 0 or not 0 <= author_words <= words:
+        raise ValueError("words must not be negative, and author_words must lie between 0 and words")
     author = [t for t in terms if t.get("attributed") is None]
     quoted = [t for t in terms if t.get("attributed") is not None]
-    author_rate = _rate(len(author), words)
+    author_rate = _rate(len(author), author_words)
     if author_rate >= HIGH_FROM:
         level = "high"
     elif author_rate >= ELEVATED_FROM:
@@ -43,8 +53,8 @@ def framing_profile(terms: list[dict], *, words: int) -> dict:
         level = "low"
     return {
         "terms_per_1000_words": _rate(len(terms), words),
-        "author": _voice(author, words),
-        "quoted": _voice(quoted, words),
+        "author": _voice(author, author_words),
+        "quoted": _voice(quoted, words - author_words),
         "by_category": dict(sorted(Counter(t["category"] for t in terms).items())),
         "severity": {str(level_): sum(1 for t in terms if t["severity"] == level_) for level_ in (1, 2, 3)},
         "author_loaded_level": level,

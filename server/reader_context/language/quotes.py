@@ -1,18 +1,18 @@
-"""Who is speaking: quotation marks, reported speech and the speaker a sentence names.
+"""Quotation marks in one block: where quoted stretches start and end.
 
-A loaded word in a quotation is the speaker's choice, not the author's; readers judge the two differently, so
-every term says which voice it is in. Everything here works on one block (paragraph) at a time: a quote that
-opens in one block and closes in another is rare, and guessing across blocks would mark whole articles as
-quoted on one stray mark.
+Whose words they are is decided elsewhere (speakers.py binds a quotation to its speaker, introductions.py finds
+"X said:", voices.py carries quotations, quote blocks and introduced speech across the blocks of an article);
+here only the marks are read.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+import re
+from dataclasses import dataclass, replace
 
-from spacy.tokens import Doc, Span, Token
-
-from .grammar import Grammar
+from spacy.attrs import IDX, LENGTH
+from spacy.tokens import Doc, Token
 
 _DOUBLE_OPEN = "“«"
 _DOUBLE_CLOSE = "”»"
@@ -20,7 +20,10 @@ _SINGLE_OPEN = "‘‹"
 _SINGLE_CLOSE = "’›"
 # Characters after which a straight quote mark starts a quotation rather than ends one.
 _OPENING_CONTEXT = " \t\n([{—–-/:;“‘\"'«"
-
+# Only these characters can change the state; jumping from one to the next keeps a long block cheap.
+_MARK = re.compile("[\"'“”«»‘’‹›]")
+# A paragraph that continues a quotation opens with a double mark (straight or curly).
+_CONTINUES = "“«\""
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,10 @@ class Quote:
     def inner(self) -> tuple[int, int]:
         return self.start + 1, self.end - 1 if self.closed else self.end
 
+    def to_block_end(self, text: str) -> Quote:
+        """The same unclosed quotation, running to the end of its block's `text`: the next block continues it."""
+        return replace(self, end=len(text))
+
 
 def find_quotes(doc: Doc) -> list[Quote]:
     """Quoted stretches of `doc.text`, outermost and nested alike, sorted by start.
@@ -40,172 +47,120 @@ def find_quotes(doc: Doc) -> list[Quote]:
     Straight marks are told apart by what surrounds them; a curly closing single mark inside a word is an
     apostrophe. An unclosed double quote runs to the end of the block only when it opens the block (the
     newspaper convention for a quote that continues in the next paragraph); otherwise only to the end of its
-    sentence, so one stray mark cannot turn the rest of a paragraph into someone else's words.
+    sentence, so one stray mark cannot turn the rest of a paragraph into someone else's words. (voices.py runs
+    it to the block end too when the next block opens with a mark, as the convention continues it.)
     """
     text = doc.text
     stack: list[tuple[str, int]] = []
+    opened = {"double": 0, "single": 0}  # openers of each kind on the stack, kept so a long block stays linear
     quotes: list[Quote] = []
 
-    def close(kind: str, position: int) -> bool:
-        for depth in range(len(stack) - 1, -1, -1):
-            if stack[depth][0] == kind:
-                quotes.append(Quote(stack[depth][1], position + 1, True))
-                # Openers left inside the closed quote were apostrophes or typos; they must not leak out.
-                del stack[depth:]
-                return True
-        return False
+    def push(kind: str, position: int) -> None:
+        stack.append((kind, position))
+        opened[kind] += 1
 
-    for i, char in enumerate(text):
+    def close(kind: str, position: int) -> None:
+        if not opened[kind]:
+            return
+        depth = len(stack) - 1
+        while stack[depth][0] != kind:
+            depth -= 1
+        quotes.append(Quote(stack[depth][1], position + 1, True))
+        # Openers left inside the closed quote were apostrophes or typos; they must not leak out.
+        for dropped, _ in stack[depth:]:
+            opened[dropped] -= 1
+        del stack[depth:]
+
+    for match in _MARK.finditer(text):
+        i, char = match.start(), match.group()
         before = text[i - 1] if i else " "
         after = text[i + 1] if i + 1 < len(text) else " "
         if char in _DOUBLE_OPEN:
-            stack.append(("double", i))
+            push("double", i)
         elif char in _DOUBLE_CLOSE:
             close("double", i)
         elif char == '"':
-            open_double = any(kind == "double" for kind, _ in stack)
+            open_double = opened["double"] > 0
             looks_opening = before in _OPENING_CONTEXT and not after.isspace()
             if open_double and not looks_opening:
                 close("double", i)
             elif looks_opening:
-                stack.append(("double", i))
+                push("double", i)
             elif open_double:
                 close("double", i)
         elif char in _SINGLE_OPEN or char == "'":
             looks_opening = before in _OPENING_CONTEXT and after.isalnum()
-            open_single = any(kind == "single" for kind, _ in stack)
+            open_single = opened["single"] > 0
             if char == "'" and open_single and not after.isalnum() and not before.isspace():
                 close("single", i)
             elif looks_opening:
-                stack.append(("single", i))
+                push("single", i)
         elif char in _SINGLE_CLOSE:
             # "don’t", "ISIS’s": a closing mark between letters is an apostrophe, never a quote.
             if not after.isalnum():
                 close("single", i)
 
-    for kind, position in stack:
-        if kind != "double":
-            continue
-        if not text[:position].strip():
-            end = len(text)
-        else:
-            end = next((sent.end_char for sent in doc.sents if sent.start_char <= position < sent.end_char), len(text))
-        quotes.append(Quote(position, end, False))
+    unclosed = [position for kind, position in stack if kind == "double"]
+    if unclosed:
+        lead = len(text) - len(text.lstrip())
+        sentence_ends = [sent.end_char for sent in doc.sents]
+        for position in unclosed:
+            if position <= lead:
+                end = len(text)
+            else:
+                at = bisect.bisect_right(sentence_ends, position)
+                end = sentence_ends[at] if at < len(sentence_ends) else len(text)
+            quotes.append(Quote(position, end, False))
     return sorted(quotes, key=lambda quote: (quote.start, -quote.end))
 
 
-def _inside(quotes: list[Quote], start: int, end: int) -> Quote | None:
-    """The outermost quote holding [start, end): its speaker is the one named outside all marks."""
-    for quote in quotes:
-        inner_start, inner_end = quote.inner
-        if inner_start <= start and end <= inner_end:
-            return quote
-    return None
+def outermost(quotes: list[Quote]) -> list[Quote]:
+    """The quotes no other quote holds: a nested quote is part of its outer quote's words."""
+    found: list[Quote] = []
+    for quote in quotes:  # sorted by start, longest first
+        if not found or quote.start >= found[-1].end:
+            found.append(quote)
+    return found
 
 
-class Attribution:
-    """Decides whether wording at a span is attributed to someone, and to whom.
+class Marks:
+    """A block's quotations, able to say in log time whether a stretch lies inside one and which token holds a
+    character (a long block of quotations must not cost quotations times words)."""
 
-    The answer has one shape: None in the outlet's own voice, else ``{"quote": bool, "speaker": str | None}``.
-    """
+    def __init__(self, doc: Doc, quotes: list[Quote]):
+        self.quotes = quotes
+        self.outer = outermost(quotes)
+        self._starts = [quote.start for quote in self.outer]
+        self._token_ends = doc.to_array([IDX, LENGTH]).sum(axis=1).tolist() if len(doc) else []
 
-    def __init__(self, reporting_verbs: frozenset[str], grammar: Grammar):
-        self._reporting_verbs = reporting_verbs
-        self._grammar = grammar
+    def token_at(self, char: int) -> int:
+        """Index of the first token that ends after `char` (the doc's length when none does)."""
+        return bisect.bisect_right(self._token_ends, char)
 
-    def attribute(self, span: Span, quotes: list[Quote]) -> dict | None:
-        quote = _inside(quotes, span.start_char, span.end_char)
-        if quote is not None:
-            return {"quote": True, "speaker": self.quote_speaker(span.doc, quote, quotes)}
-        return self._reported(span)
-
-    def quote_speaker(self, doc: Doc, quote: Quote, quotes: list[Quote]) -> str | None:
-        verb = self._quote_verb(doc, quote, quotes)
-        if verb is None:
+    def holding(self, start: int, end: int) -> Quote | None:
+        """The outermost quote holding [start, end): its speaker is the one named outside all marks."""
+        i = bisect.bisect_left(self._starts, start) - 1  # the last quote opening before `start`
+        if i < 0:
             return None
-        if verb.lower_ == "according":
-            target = next((t for t in verb.subtree if t.dep_ == "pobj"), None)
-            return self._name(target) if target is not None else None
-        return self._name(_subject(verb))
+        inner_start, inner_end = self.outer[i].inner
+        return self.outer[i] if inner_start <= start and end <= inner_end else None
 
-    def has_speaker_verb(self, doc: Doc, quote: Quote, quotes: list[Quote]) -> bool:
-        return self._quote_verb(doc, quote, quotes) is not None
+    def before(self, quote: Quote) -> Quote | None:
+        """The outermost quote before `quote` (itself an outermost one)."""
+        i = bisect.bisect_left(self._starts, quote.start)
+        return self.outer[i - 1] if i > 0 else None
 
-    def _quote_verb(self, doc: Doc, quote: Quote, quotes: list[Quote]) -> Token | None:
-        sentences = [s for s in doc.sents if s.start_char < quote.end and s.end_char > quote.start]
-        if not sentences:
-            return None
-        # "Bokova said:" is often split off as its own sentence just before the quote it introduces.
-        first = sentences[0]
-        if first.start > 0:
-            previous = doc[first.start - 1].sent
-            if previous.text.rstrip().endswith(":"):
-                sentences.insert(0, previous)
-        best: tuple[int, Token] | None = None
-        for sentence in sentences:
-            for token in sentence:
-                if _inside(quotes, token.idx, token.idx + len(token)) is not None:
-                    continue
-                speaking = (token.lemma_.lower() in self._reporting_verbs and token.pos_ in ("VERB", "AUX")) or (
-                    token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to"
-                )
-                if not speaking:
-                    continue
-                distance = quote.start - token.idx if token.idx < quote.start else token.idx - quote.end
-                if best is None or distance < best[0]:
-                    best = (distance, token)
-        return best[1] if best else None
-
-    def _reported(self, span: Span) -> dict | None:
-        """Reported speech: the span sits in a clause that a reporting verb governs ("officials said the ...")."""
-        labelling = self._grammar.labelling_verbs
-        child = span.root
-        while child.head.i != child.i:
-            head = child.head
-            lemma = head.lemma_.lower()
-            governed = (
-                (child.dep_ in ("ccomp", "parataxis") and lemma in self._reporting_verbs)
-                or (child.dep_ == "oprd" and lemma in labelling)
-                or (child.dep_ == "pobj" and head.lower_ == "as" and head.head.lemma_.lower() in labelling)
-            )
-            if governed:
-                verb = head.head if head.lower_ == "as" else head
-                subject = _subject(verb)
-                # "I think these are ..." is the author speaking in the first person, not someone quoted; and
-                # "officials said ..." without a name gives the reader nothing to weigh: both are the outlet's voice.
-                if subject is None or subject.lower_ in self._grammar.first_person:
-                    return None
-                speaker = self._name(subject)
-                return {"quote": False, "speaker": speaker} if speaker else None
-            child = head
-        return None
-
-    def _name(self, token: Token | None) -> str | None:
-        """The speaker as the sentence names them, or None for pronouns and nameless nouns ("a spokesman")."""
-        if token is None or token.pos_ == "PRON":
-            return None
-        speakers = self._grammar.speaker_entity_types
-        if token.ent_type_ in speakers:
-            for ent in token.doc.ents:
-                if ent.start <= token.i < ent.end:
-                    # NER often takes the article into the name ("The Liberation Army"); the speaker is the name.
-                    return ent[1:].text if ent[0].lower_ == "the" and len(ent) > 1 else ent.text
-        start = token.left_edge.i
-        while start < token.i and token.doc[start].dep_ in ("det", "poss", "case", "punct", "predet"):
-            start += 1
-        phrase = token.doc[start : token.i + 1]
-        if any(t.pos_ == "PROPN" or t.ent_type_ in speakers for t in phrase):
-            return phrase.text
-        return None
+    def holds(self, token: Token) -> bool:
+        return self.holding(token.idx, token.idx + len(token)) is not None
 
 
-def _subject(verb: Token) -> Token | None:
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass"):
-            return child
-    # "..., who said ..." and conjoined verbs ("reported ... and said") share the subject of their head.
-    if verb.dep_ in ("conj", "relcl") and verb.head.i != verb.i:
-        if verb.dep_ == "relcl":
-            return verb.head
-        return _subject(verb.head)
-    return None
+def opens_with_a_mark(text: str) -> bool:
+    """The block opens a quotation: the paragraph convention's sign that it continues the one before."""
+    stripped = text.lstrip()
+    return bool(stripped) and stripped[0] in _CONTINUES
+
+
+def last_unclosed(quotes: list[Quote]) -> Quote | None:
+    """The unclosed double quote still open where the block ends, the one a next paragraph can continue."""
+    unclosed = [quote for quote in quotes if not quote.closed]
+    return unclosed[0] if unclosed else None

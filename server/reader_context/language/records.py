@@ -10,6 +10,9 @@ from spacy.tokens import Doc
 from .lexicon import Entry, Lexicon, ScareQuotes
 
 SPANS_KEY = "loaded_terms"
+# The stretches of a doc in someone else's words (quotations, quote blocks, introduced speech): what the framing
+# profile leaves out of the author's own text.
+QUOTED_KEY = "quoted"
 SCARE_QUOTES_LEMMA = "(scare quotes)"
 # A direct quotation is evidence of what someone said; offering to reword it would misquote them.
 QUOTED_NOTE = "In a direct quotation: the speaker's words cannot be reworded."
@@ -19,13 +22,13 @@ def term_records(doc: Doc, spans_key: str = SPANS_KEY) -> list[dict]:
     """The loaded terms the component wrote to `doc`, as the API's `terms` (without `block`), sorted by start.
 
     Keys: start, end (code-point offsets into doc.text, end exclusive), text, lemma, category, severity, why,
-    alternatives, note, attributed, rule.
+    alternatives, note, attributed, reported, rule.
     """
     if spans_key not in doc.spans:
         return []
     records = []
     for span in sorted(doc.spans[spans_key], key=lambda s: s.start_char):
-        entry, attributed = span._.loaded_term, span._.attributed
+        entry, attributed, reported = span._.loaded_term, span._.attributed, span._.reported
         records.append({
             "start": span.start_char,
             "end": span.end_char,
@@ -37,6 +40,7 @@ def term_records(doc: Doc, spans_key: str = SPANS_KEY) -> list[dict]:
             "alternatives": list(entry["alternatives"]),
             "note": entry["note"],
             "attributed": dict(attributed) if attributed else None,
+            "reported": dict(reported) if reported else None,
             "rule": entry["rule"],
         })
     return records

@@ -46,7 +46,7 @@ def parse_analyze_request(settings: Settings) -> tuple[AnalyzeRequest, list[Bloc
         where = _field(first["loc"])
         raise ApiError(400, "invalid_request", f"field '{where}': {first['msg']}", field=where) from None
 
-    blocks = [Block("0", req.text)] if req.text is not None else [Block(b.id, b.text) for b in req.blocks or []]
+    blocks = [Block("0", req.text)] if req.text is not None else [Block(b.id, b.text, b.kind) for b in req.blocks or []]
     if len(blocks) > settings.max_blocks:
         raise ApiError(413, "too_many_blocks", f"at most {settings.max_blocks} blocks per request",
                        limit=settings.max_blocks, field="blocks")

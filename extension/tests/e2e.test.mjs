@@ -4,6 +4,7 @@ import { after, before, describe, test } from "node:test";
 import {
   launchWithExtension, newsPage, saveArtifact, seedParagraphs, startBackend, startPages,
 } from "./harness.mjs";
+import { card, focusedIndex, focusedLabel, highlightMs, highlights, markPoint, session } from "./session.mjs";
 
 const XSS = `<img src=x onerror="document.title='pwned';window.pwned=1">`;
 const seed = seedParagraphs();
@@ -46,70 +47,9 @@ after(async () => {
 });
 
 const setBackend = (url) => browser.worker.evaluate((backendUrl) => chrome.storage.sync.set({ backendUrl }), url);
-
-async function open(path) {
-  const page = await browser.context.newPage();
-  page.on("pageerror", (error) => { throw error; });
-  await page.goto(pages.url + path);
-  return page;
-}
-
-async function openPopup(page, size = { width: 360, height: 620 }) {
-  const tabId = await browser.worker.evaluate(
-    async (url) => (await chrome.tabs.query({})).find((tab) => tab.url === url).id, page.url());
-  const popup = await browser.context.newPage();
-  await popup.setViewportSize(size);
-  await popup.goto(`chrome-extension://${browser.id}/popup/popup.html?tab=${tabId}`);
-  return popup;
-}
-
-// Clicks "Analyse this page" in the popup and waits for its answer.
-async function analyze(page) {
-  const popup = await openPopup(page);
-  await popup.click("#analyze");
-  await popup.waitForFunction(() => !document.getElementById("analyze").disabled, null, { timeout: 60_000 });
-  await page.bringToFront();
-  return popup;
-}
-
-// The marks as the page's own document sees them: each highlight's text and the page region it sits in.
-function highlights(page) {
-  return page.evaluate(() => Object.fromEntries(["entity", "term", "quoted"].map((kind) => {
-    const ranges = [...(CSS.highlights.get("reader-context-" + kind) || [])];
-    return [kind, ranges.map((r) => {
-      const range = document.createRange();
-      range.setStart(r.startContainer, r.startOffset);
-      range.setEnd(r.endContainer, r.endOffset);
-      return { text: range.toString(), region: r.startContainer.parentElement.closest("nav, #comments, pre, aside, footer, article")?.localName };
-    })];
-  })));
-}
-
-// The centre of the first line box of the n-th mark whose text is `text`.
-function markPoint(page, text, nth = 0) {
-  return page.evaluate(([text, nth]) => {
-    const all = ["entity", "term", "quoted"].flatMap((kind) => [...(CSS.highlights.get("reader-context-" + kind) || [])]);
-    const found = all.map((r) => {
-      const range = document.createRange();
-      range.setStart(r.startContainer, r.startOffset);
-      range.setEnd(r.endContainer, r.endOffset);
-      return range;
-    }).filter((range) => range.toString() === text)[nth];
-    found.startContainer.parentElement.scrollIntoView({ block: "center" });
-    const rect = found.getClientRects()[0];
-    return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 };
-  }, [text, nth]);
-}
-
-const card = (page) => page.locator("reader-context-marks .card");
-const focusedLabel = (page) => page.evaluate(() =>
-  document.querySelector("reader-context-marks")?.shadowRoot.activeElement?.getAttribute("aria-label") ?? null);
-const focusedIndex = (page) => page.evaluate(() => {
-  const root = document.querySelector("reader-context-marks").shadowRoot;
-  return [...root.querySelectorAll(".proxy")].indexOf(root.activeElement);
-});
-const highlightMs = (page) => page.evaluate(() =>
-  performance.getEntriesByName("reader-context:highlight").at(-1)?.duration);
+const open = (path) => session(browser, pages).open(path);
+const openPopup = (page, size) => session(browser, pages).openPopup(page, size);
+const analyze = (page) => session(browser, pages).analyze(page);
 
 describe("the seed article", () => {
   let page;

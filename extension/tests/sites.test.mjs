@@ -1,0 +1,75 @@
+// End-to-end on layouts of real news sites that once left the reader with "No article text was found".
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { launchWithExtension, startBackend, startPages } from "./harness.mjs";
+import { liveBlog, navTeaser, rebuiltText, wrapperClasses } from "./pages.mjs";
+import { highlights, session } from "./session.mjs";
+
+let backend;
+let pages;
+let browser;
+let s;
+
+before(async () => {
+  backend = await startBackend();
+  pages = await startPages({
+    "/wrapper-classes": wrapperClasses(),
+    "/nav-teaser": navTeaser(),
+    "/rebuilt": rebuiltText(),
+    "/live-blog": liveBlog(),
+  });
+  browser = await launchWithExtension();
+  await browser.worker.evaluate((backendUrl) => chrome.storage.sync.set({ backendUrl }), backend.url);
+  s = session(browser, pages);
+});
+
+after(async () => {
+  await browser?.close();
+  pages?.stop();
+  backend?.stop();
+});
+
+// Analyses the page and returns its marks, after checking the popup found the article.
+async function marksOn(t, path) {
+  const page = await s.open(path);
+  const popup = await s.analyze(page);
+  const state = await popup.locator("#state").innerText();
+  t.diagnostic(`time to marks, ${path}: ${popup.ms} ms`);
+  await popup.close();
+  assert.match(state, /^Analysed \d+ words\.$/);
+  const marks = await highlights(page);
+  await page.close();
+  return marks;
+}
+
+const texts = (marks) => [...marks.entity, ...marks.term, ...marks.quoted].map((m) => m.text);
+
+describe("the article is found", () => {
+  test("with comment, advert and sponsor in the classes of <html>, <body> and a page-wide wrapper", async (t) => {
+    const marks = await marksOn(t, "/wrapper-classes");
+    for (const name of ["Palmyra", "UNESCO", "Vladimir Putin", "Damascus"]) assert.ok(texts(marks).includes(name), name);
+    // Inside the article, the advert and the comment thread are still left out.
+    assert.ok(!texts(marks).includes("heinous reporting"));
+    assert.equal(marks.term.filter((m) => m.text === "savage").length, 1, "the advert's 'savage' is not marked");
+    assert.equal(marks.term.filter((m) => m.text === "heinous").length, 1, "the comment's 'heinous' is not marked");
+  });
+
+  test("after a teaser <article> in the navigation", async (t) => {
+    const marks = await marksOn(t, "/nav-teaser");
+    assert.ok(texts(marks).includes("Vladimir Putin"));
+    assert.deepEqual([...marks.entity, ...marks.term].filter((m) => m.region === "nav"), []);
+  });
+
+  test("when Readability rebuilt the article from the page's HTML", async (t) => {
+    const marks = await marksOn(t, "/rebuilt");
+    for (const name of ["Palmyra", "Vladimir Putin", "Damascus"]) assert.ok(texts(marks).includes(name), name);
+    assert.deepEqual([...marks.entity, ...marks.term].filter((m) => m.region === "nav"), []);
+  });
+
+  test("on a live blog, in its first post and its last", async (t) => {
+    const marks = await marksOn(t, "/live-blog");
+    const posts = new Set(marks.entity.map((m) => m.block));
+    assert.ok(posts.has("p1") && posts.has("p5"), [...posts].join(", "));
+    assert.deepEqual(marks.entity.filter((m) => m.region === "aside"), [], "the key events list is not marked");
+  });
+});

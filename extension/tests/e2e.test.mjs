@@ -191,6 +191,36 @@ describe("the seed article", () => {
     assert.equal(await card(page).isVisible(), false, "blur closes the card");
   });
 
+  test("mixed mouse and keyboard: what opened a card decides what closes it", async () => {
+    await page.focus("#last-link");
+    await page.keyboard.press("Tab");
+    await card(page).waitFor({ state: "visible" });
+    await page.keyboard.press("Escape");
+    assert.match(await focusedLabel(page), /^RUSSIAN:/, "focus stays on the mark after Escape");
+
+    // With focus still on a mark, a card opened by hovering closes when the pointer leaves.
+    const { x, y } = await markPoint(page, "UNESCO");
+    await page.mouse.move(5, 5);
+    await page.mouse.move(x, y);
+    await card(page).waitFor({ state: "visible" });
+    assert.equal(await card(page).locator(".title").innerText(), "UNESCO");
+    await page.mouse.move(5, 5);
+    await card(page).waitFor({ state: "hidden", timeout: 1000 });
+    assert.match(await focusedLabel(page), /^RUSSIAN:/);
+
+    // A card opened by focus stays while the pointer wanders, and closes when focus leaves.
+    await page.keyboard.press("Tab");
+    await card(page).waitFor({ state: "visible" });
+    const title = await card(page).locator(".title").innerText();
+    await page.mouse.move(x, y);
+    await page.mouse.move(5, 5);
+    await page.waitForTimeout(800);
+    assert.equal(await card(page).isVisible(), true);
+    assert.equal(await card(page).locator(".title").innerText(), title);
+    await page.mouse.click(5, 5);
+    await card(page).waitFor({ state: "hidden", timeout: 1000 });
+  });
+
   test("prefers-reduced-motion removes the card's animation", async () => {
     const animation = async () => {
       await page.focus("#last-link");

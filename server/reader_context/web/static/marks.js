@@ -173,6 +173,9 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
   // What is shown, and the token that lets late answers for an earlier mark be dropped.
   let hovered = null;
   let openMark = null;
+  // "pointer" or "focus": what opened the card decides what closes it, as in Page Previews. A card opened by
+  // hovering closes when the pointer leaves, wherever focus is; one opened by focus closes on blur or Escape.
+  let openedBy = null;
   let token = 0;
   let timers = [];
   let abandonTimer = 0;
@@ -190,7 +193,9 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     card.hidden = true;
     card.setAttribute("role", "tooltip");
     card.addEventListener("mouseenter", () => clearTimeout(abandonTimer));
-    card.addEventListener("mouseleave", () => { if (!isFocusOpen()) abandon(); });
+    card.addEventListener("mouseleave", () => { if (openedBy === "pointer") abandon(); });
+    // Focus moved into a hovered card ("Read more") makes it the reader's: it now stays until blur or Escape.
+    card.addEventListener("focusin", () => { openedBy = "focus"; clearTimeout(abandonTimer); });
     card.addEventListener("focusout", (e) => { if (!isOurs(e.relatedTarget)) close(); });
     root.append(card);
     // Outside <body>, so the article's text and its layout stay exactly as they were.
@@ -203,7 +208,6 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
   }
 
   const isOurs = (node) => !!node && (node === host || root?.contains(node));
-  const isFocusOpen = () => !!openMark && root?.activeElement && isOurs(root.activeElement);
 
   function rangeOf(mark) {
     const range = doc.createRange();
@@ -265,7 +269,9 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
       mark.proxy.setAttribute("aria-label", label(mark));
       mark.proxy.setAttribute("aria-describedby", "card");
       mark.proxy.addEventListener("focus", () => { if (!quiet) openByFocus(mark); });
-      mark.proxy.addEventListener("blur", (e) => { if (!isOurs(e.relatedTarget)) close(); });
+      mark.proxy.addEventListener("blur", (e) => {
+        if (openMark === mark && openedBy === "focus" && !isOurs(e.relatedTarget)) close();
+      });
       fragment.append(mark.proxy);
     });
     root.insertBefore(fragment, card);
@@ -457,8 +463,9 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     clearTimeout(abandonTimer);
   }
 
-  function show(mark, state, anchor) {
+  function show(mark, state, anchor, by) {
     openMark = mark;
+    openedBy = by;
     setActive(mark);
     fill(mark, state);
     card.hidden = false;
@@ -474,6 +481,7 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     hovered = null;
     if (!openMark) return;
     openMark = null;
+    openedBy = null;
     setActive(null);
     if (card) { card.hidden = true; card.classList.remove("open"); root.append(card); }
   }
@@ -508,7 +516,7 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     timers.push(setTimeout(() => { ready = loadCard(mark); }, TIMING.FETCH_START_DELAY));
     timers.push(setTimeout(async () => {
       const state = await (ready || loadCard(mark));
-      if (mine === token) show(mark, state, rect); // a stale answer for a mark already left is dropped
+      if (mine === token) show(mark, state, rect, "pointer"); // a stale answer for a mark already left is dropped
     }, TIMING.PREVIEW_DELAY));
   }
 
@@ -527,8 +535,8 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     placeProxy(mark, rect);
     mark.proxy.after(card); // Tab from the mark goes into the card (its "Read more") before the next mark
     const known = mark.kind === "term" || cards[mark.item.card];
-    show(mark, known ? "ready" : pending.has(mark.item.card) ? "loading" : "missing", rect);
-    if (!known) loadCard(mark).then((state) => { if (mine === token) show(mark, state, rect); });
+    show(mark, known ? "ready" : pending.has(mark.item.card) ? "loading" : "missing", rect, "focus");
+    if (!known) loadCard(mark).then((state) => { if (mine === token) show(mark, state, rect, "focus"); });
   }
 
   function placeProxy(mark, rect) {
@@ -574,7 +582,7 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
       if (mark === hovered) return;
       if (mark) {
         openByPointer(mark, hit.rect);
-      } else if (openMark && !isFocusOpen()) {
+      } else if (openMark && openedBy === "pointer") {
         hovered = null;
         abandon();
       } else if (hovered) {
@@ -602,7 +610,7 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
   function onScroll() {
     if (!openMark) return;
     const rect = rangeOf(openMark).getClientRects()[0];
-    if (isFocusOpen()) placeProxy(openMark, rect);
+    if (openedBy === "focus") placeProxy(openMark, rect);
     if (rect) place(rect);
   }
 

@@ -266,6 +266,7 @@ describe("the seed article", () => {
     const left = await highlights(page);
     assert.equal(left.entity.length + left.term.length + left.quoted.length, 0);
     assert.equal(await page.locator("reader-context-marks").count(), 0);
+    assert.equal(await page.locator("reader-context-start").count(), 0);
     const textAfter = await page.evaluate(() => [document.body.textContent, document.body.innerText, document.body.getElementsByTagName("*").length]);
     assert.deepEqual(textAfter, textBefore);
     await controls.close();
@@ -290,6 +291,22 @@ test("a 5,000-word page is highlighted in at most 50 ms of main-thread time", as
   t.diagnostic(`highlight time, generated page (${words.replace(/^Analysed |\.$/g, "")}, ${marks} marks): ${ms.toFixed(1)} ms`);
   assert.ok(ms <= 50, `${ms} ms`);
   await popup.close();
+  await page.close();
+});
+
+test("from the top of the page, the first mark is one Tab and Enter away, and what was marked is announced", async () => {
+  const page = await open("/article");
+  await (await analyze(page)).close();
+  const start = page.locator("reader-context-start");
+  await page.keyboard.press("Tab");
+  const focused = await start.evaluate((host) => host.shadowRoot.activeElement?.textContent ?? null);
+  assert.match(focused, /^Reader Context: \d+ names, 21 loaded terms \u2014 go to the first mark$/);
+  assert.ok((await start.locator("button").boundingBox()).width > 100, "shown when focused");
+  await page.waitForFunction(() => /^Reader Context marked \d+ names, 21 loaded terms\.$/
+    .test(document.querySelector("reader-context-start").shadowRoot.querySelector("[role=status]").textContent));
+  await page.keyboard.press("Enter");
+  assert.match(await focusedLabel(page), /^RUSSIAN:/);
+  await card(page).waitFor({ state: "visible" });
   await page.close();
 });
 

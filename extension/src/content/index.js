@@ -3,6 +3,7 @@
 import { createMarks } from "../render/marks.js";
 import { extractBlocks } from "./extract.js";
 import { loadSettings } from "../settings.js";
+import { createStart } from "./start.js";
 
 // Pages that stream in their text or re-render often would otherwise re-extract on every keystroke of a ticker.
 const REAPPLY_DELAY_MS = 400;
@@ -14,6 +15,7 @@ if (!globalThis.__readerContext) {
   const marks = createMarks(document, {
     fetchCards: async (ids) => unwrap(await chrome.runtime.sendMessage({ type: "cards", ids })),
   });
+  const start = createStart(document, { goToFirst: () => marks.reveal(0) });
   let status = { state: "idle" };
   let extracted = null; // {blocks, root} of the last drawing
   let analysis = null; // the backend's answer for those blocks
@@ -47,6 +49,7 @@ if (!globalThis.__readerContext) {
   function draw() {
     performance.mark("reader-context:response");
     const counts = quietly(() => marks.render(extracted.blocks, analysis));
+    start.show(counts);
     performance.mark("reader-context:highlighted");
     const measure = performance.measure("reader-context:highlight", "reader-context:response", "reader-context:highlighted");
     const s = analysis.stats;
@@ -62,6 +65,7 @@ if (!globalThis.__readerContext) {
     const next = extractBlocks(document);
     if (!next.blocks.length) {
       quietly(() => marks.clear());
+      start.remove();
       return { state: "empty" };
     }
     const text = next.blocks.map((b) => b.text).join("\n");
@@ -93,6 +97,7 @@ if (!globalThis.__readerContext) {
     observer.disconnect();
     extracted = null;
     marks.clear();
+    start.remove();
     status = { state: "cleared" };
     return status;
   }
@@ -104,6 +109,7 @@ if (!globalThis.__readerContext) {
     kinds: ({ kinds }) => {
       if (status.state !== "ready") return status;
       status = { ...status, ...quietly(() => marks.setKinds(kinds)) };
+      start.show(status);
       return status;
     },
     reveal: ({ index }) => {

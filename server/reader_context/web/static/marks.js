@@ -137,7 +137,7 @@ function firstSentences(text, n) {
 const category = (term) => term.category.replace(/_/g, " ");
 
 // Adopted style sheets need no inline <style>, so a strict style-src CSP (the demo page's) does not block them.
-function adoptStyles(target, css) {
+export function adoptStyles(target, css) {
   const doc = target.ownerDocument || target;
   try {
     const sheet = new doc.defaultView.CSSStyleSheet();

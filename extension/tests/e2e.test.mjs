@@ -67,6 +67,7 @@ describe("the seed article", () => {
     const entities = marks.entity.map((m) => m.text);
     const terms = marks.term.map((m) => m.text);
     for (const name of ["Palmyra", "UNESCO", "Vladimir Putin"]) assert.ok(entities.includes(name), `${name} is marked`);
+    assert.equal(entities.filter((name) => name === "UNESCO").length, 1, "once: the seed article has no subheadings");
     for (const word of ["savage", "heinous", "depraved"]) assert.ok(terms.includes(word), `${word} is marked`);
     assert.ok(marks.quoted.some((m) => m.text === "martyr"), "a loaded word in a quote gets the quote style");
   });
@@ -82,10 +83,11 @@ describe("the seed article", () => {
     assert.deepEqual(textAfter, textBefore);
   });
 
-  test("the popup shows counts, the framing profile and the loaded terms", async () => {
+  test("the popup shows counts, the framing profile and the loaded terms", async (t) => {
     assert.match(await popup.locator("#profile").innerText(), /^Author's voice: \d+ loaded terms per 1,000 words; quotes: 4\.$/);
     assert.equal(Number(await popup.locator("#terms").innerText()), 21);
-    assert.ok(Number(await popup.locator("#entities").innerText()) >= 20);
+    t.diagnostic(`marks on names, seed article: ${await popup.locator("#entities").innerText()}`);
+    assert.ok(Number(await popup.locator("#entities").innerText()) >= 10); // a name's first mention in each section
     assert.equal(await popup.locator("#list li").count(), 21);
     await popup.screenshot({ path: saveArtifact("popup.png"), fullPage: true });
     await popup.close();
@@ -156,7 +158,7 @@ describe("the seed article", () => {
     const count = await page.locator("reader-context-marks .proxy").count();
     await page.focus("#last-link");
     await page.keyboard.press("Tab");
-    assert.match(await focusedLabel(page), /^RUSSIAN: Russia, Country in Eastern Europe/, "the mark is announced with its card's description");
+    assert.match(await focusedLabel(page), /^Russian: Russia, Country in Eastern Europe/, "the mark is announced with its card's description");
     await card(page).waitFor({ state: "visible" });
     assert.equal(await card(page).locator(".title").innerText(), "Russia");
 
@@ -186,7 +188,7 @@ describe("the seed article", () => {
     assert.equal(await page.evaluate(() => document.querySelector("reader-context-marks").shadowRoot.activeElement?.textContent), "Read more");
     await page.keyboard.press("Escape");
     assert.equal(await card(page).isVisible(), false);
-    assert.match(await focusedLabel(page), /^RUSSIAN:/);
+    assert.match(await focusedLabel(page), /^Russian:/);
     await page.keyboard.press("Shift+Tab");
     assert.equal(await card(page).isVisible(), false, "blur closes the card");
   });
@@ -196,7 +198,7 @@ describe("the seed article", () => {
     await page.keyboard.press("Tab");
     await card(page).waitFor({ state: "visible" });
     await page.keyboard.press("Escape");
-    assert.match(await focusedLabel(page), /^RUSSIAN:/, "focus stays on the mark after Escape");
+    assert.match(await focusedLabel(page), /^Russian:/, "focus stays on the mark after Escape");
 
     // With focus still on a mark, a card opened by hovering closes when the pointer leaves.
     const { x, y } = await markPoint(page, "UNESCO");
@@ -206,7 +208,7 @@ describe("the seed article", () => {
     assert.equal(await card(page).locator(".title").innerText(), "UNESCO");
     await page.mouse.move(5, 5);
     await card(page).waitFor({ state: "hidden", timeout: 1000 });
-    assert.match(await focusedLabel(page), /^RUSSIAN:/);
+    assert.match(await focusedLabel(page), /^Russian:/);
 
     // A card opened by focus stays while the pointer wanders, and closes when focus leaves.
     await page.keyboard.press("Tab");
@@ -305,7 +307,7 @@ test("from the top of the page, the first mark is one Tab and Enter away, and wh
   await page.waitForFunction(() => /^Reader Context marked \d+ names, 21 loaded terms\.$/
     .test(document.querySelector("reader-context-start").shadowRoot.querySelector("[role=status]").textContent));
   await page.keyboard.press("Enter");
-  assert.match(await focusedLabel(page), /^RUSSIAN:/);
+  assert.match(await focusedLabel(page), /^Russian:/);
   await card(page).waitFor({ state: "visible" });
   await page.close();
 });

@@ -65,3 +65,23 @@ ${STORY.map((p, i) => `<div class="liveblog-post" id="p${i + 1}">
 </div>
 </main>
 </body></html>`;
+
+// Two sections under a subheading, each naming Palmyra more than once; "savage" twice in one paragraph.
+export const sections = () => `${head("After the siege")}
+<main><article>
+<h1>After the siege</h1>
+<p id="s1a">Palmyra woke to a savage silence. By noon the road to Palmyra was open again, a savage reminder of the war.</p>
+<p id="s1b">Engineers said Palmyra would need a year of work before its museum could reopen to the public.</p>
+<h2>The view from Damascus</h2>
+<p id="s2a">In Damascus, ministers promised that Palmyra would be rebuilt stone by stone, with help from UNESCO.</p>
+<p id="s2b">They did not say who would pay for Palmyra, nor when the first visitors would be allowed back.</p>
+</article></main>
+</body></html>`;
+
+// The headline above the article's body, repeating the page's title (which adds the site's name).
+export const headline = () => `${head("Vladimir Putin visits Palmyra | The Daily Example")}
+<header class="story-head"><p class="kicker">Syria</p><h1 id="headline">Vladimir Putin visits Palmyra</h1></header>
+<div class="story-body">
+${paragraphs(STORY.slice(2))}
+</div>
+</body></html>`;

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { launchWithExtension, startBackend, startPages } from "./harness.mjs";
-import { liveBlog, navTeaser, rebuiltText, wrapperClasses } from "./pages.mjs";
+import { headline, liveBlog, navTeaser, rebuiltText, sections, wrapperClasses } from "./pages.mjs";
 import { highlights, session } from "./session.mjs";
 
 let backend;
@@ -17,6 +17,8 @@ before(async () => {
     "/nav-teaser": navTeaser(),
     "/rebuilt": rebuiltText(),
     "/live-blog": liveBlog(),
+    "/sections": sections(),
+    "/headline": headline(),
   });
   browser = await launchWithExtension();
   await browser.worker.evaluate((backendUrl) => chrome.storage.sync.set({ backendUrl }), backend.url);
@@ -71,5 +73,45 @@ describe("the article is found", () => {
     const posts = new Set(marks.entity.map((m) => m.block));
     assert.ok(posts.has("p1") && posts.has("p5"), [...posts].join(", "));
     assert.deepEqual(marks.entity.filter((m) => m.region === "aside"), [], "the key events list is not marked");
+  });
+});
+
+test("the headline is analysed with the article and marked where it is", async (t) => {
+  const marks = await marksOn(t, "/headline");
+  const inHeadline = marks.entity.filter((m) => m.block === "headline").map((m) => m.text);
+  assert.deepEqual(inHeadline, ["Vladimir Putin", "Palmyra"]);
+});
+
+describe("density", () => {
+  const palmyra = (marks) => marks.entity.filter((m) => m.text === "Palmyra").map((m) => m.block);
+  const setDensity = (density) => browser.worker.evaluate((density) => chrome.storage.sync.set({ density }), density);
+
+  test("by default a name is marked at its first mention in each section; loaded terms every time", async () => {
+    const page = await s.open("/sections");
+    await (await s.analyze(page)).close();
+    const marks = await highlights(page);
+    assert.deepEqual(palmyra(marks).filter((block) => block?.startsWith("s")), ["s1a", "s2a"]);
+    assert.deepEqual(marks.term.filter((m) => m.text === "savage").map((m) => m.block), ["s1a", "s1a"]);
+    await page.close();
+  });
+
+  test("the options offer every mention, or the first in the article, and open pages follow", async () => {
+    const page = await s.open("/sections");
+    await (await s.analyze(page)).close();
+    const options = await browser.context.newPage();
+    await options.goto(`chrome-extension://${browser.id}/options/options.html`);
+    try {
+      assert.equal(await options.isChecked("input[name=density][value=section]"), true);
+      await options.check("input[name=density][value=every]");
+      await page.waitForFunction(() => [...CSS.highlights.get("reader-context-entity")]
+        .filter((r) => r.startContainer.data.slice(r.startOffset, r.endOffset) === "Palmyra").length === 5);
+      await options.check("input[name=density][value=article]");
+      await page.waitForFunction(() => [...CSS.highlights.get("reader-context-entity")]
+        .filter((r) => r.startContainer.data.slice(r.startOffset, r.endOffset) === "Palmyra").length === 1);
+    } finally {
+      await setDensity("section");
+      await options.close();
+      await page.close();
+    }
   });
 });

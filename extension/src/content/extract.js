@@ -7,6 +7,7 @@
 // backend returns lands on a live node.
 import { Readability } from "@mozilla/readability";
 import { mapBlock } from "../render/marks.js";
+import { headlineBlock } from "./headline.js";
 
 // Elements whose text forms one block (a paragraph, for the backend).
 const BLOCK_TAGS = new Set(["P", "LI", "BLOCKQUOTE", "H1", "H2", "H3", "H4", "H5", "H6", "DD", "DT", "FIGCAPTION",
@@ -123,8 +124,10 @@ export function extractBlocks(doc = document) {
   const live = textNodes(doc.documentElement);
   textNodes(copy.documentElement).forEach((node, i) => pairs.set(node, live[i]));
   let groups = [];
+  let title = "";
   try {
     const article = new Readability(copy, { serializer: (element) => element }).parse();
+    title = article?.title || "";
     if (article?.content) {
       const twins = liveTwins(article.content, doc, pairs);
       groups = group(article.content, (node) => twins.get(node));
@@ -139,7 +142,13 @@ export function extractBlocks(doc = document) {
   const blocks = [];
   for (const nodes of groups) {
     const block = mapBlock(`b${blocks.length}`, nodes);
+    // Known only here, never sent: headings divide the article into the sections density.js counts in.
+    block.heading = !!nodes[0].parentElement.closest("h1, h2, h3, h4, h5, h6");
     if ((block.text.match(/\p{L}/gu) || []).length >= MIN_BLOCK) blocks.push(block);
   }
-  return { blocks, root: commonAncestor(blocks.map((b) => b.nodes[0])) };
+  // The root is the body's: a change above it (a ticker in the page's header) is no reason to read again.
+  const root = commonAncestor(blocks.map((b) => b.nodes[0]));
+  const headline = blocks.length ? headlineBlock(doc, blocks, title) : null;
+  if (headline) blocks.unshift(headline);
+  return { blocks, root };
 }

@@ -4,6 +4,7 @@ import { createMarks } from "../render/marks.js";
 import { extractBlocks } from "./extract.js";
 import { loadSettings } from "../settings.js";
 import { createStart } from "./start.js";
+import { selectMentions } from "./density.js";
 
 // Pages that stream in their text or re-render often would otherwise re-extract on every keystroke of a ticker.
 const REAPPLY_DELAY_MS = 400;
@@ -20,6 +21,7 @@ if (!globalThis.__readerContext) {
   let extracted = null; // {blocks, root} of the last drawing
   let analysis = null; // the backend's answer for those blocks
   let sentText = ""; // the blocks' texts as last sent, to tell a real change from a re-render
+  let density = "section";
   let running = null;
   let timer = 0;
 
@@ -48,7 +50,9 @@ if (!globalThis.__readerContext) {
   // Called as soon as the answer is in: the measure is the main-thread cost of drawing it (see the e2e tests).
   function draw() {
     performance.mark("reader-context:response");
-    const counts = quietly(() => marks.render(extracted.blocks, analysis));
+    const mentions = selectMentions(analysis.mentions, extracted.blocks, density);
+    const onPage = extracted.blocks.filter((b) => b.nodes.length); // a title not shown on the page has no marks
+    const counts = quietly(() => marks.render(onPage, { ...analysis, mentions }));
     start.show(counts);
     performance.mark("reader-context:highlighted");
     const measure = performance.measure("reader-context:highlight", "reader-context:response", "reader-context:highlighted");
@@ -58,7 +62,8 @@ if (!globalThis.__readerContext) {
   }
 
   async function analyze() {
-    const { enabled, kinds } = await loadSettings();
+    const { enabled, kinds, density: chosen } = await loadSettings();
+    density = chosen;
     if (!enabled) return { state: "off" };
     if (!extracted) marks.setKinds(kinds); // the reader's default; once drawn, the popup sets them for this page
     if (marks.wraps) quietly(() => marks.clear());
@@ -126,8 +131,14 @@ if (!globalThis.__readerContext) {
     return true;
   });
 
-  // "Off everywhere" reaches every page at once; kinds of marks are set per page from the popup.
+  // "Off everywhere" and the density of marks reach every page at once; kinds of marks are set per page from the
+  // popup.
   chrome.storage.onChanged.addListener((changes, area) => {
-    if (area === "sync" && changes.enabled?.newValue === false && extracted) clear();
+    if (area !== "sync" || !extracted) return;
+    if (changes.enabled?.newValue === false) clear();
+    else if (changes.density && status.state === "ready") {
+      density = changes.density.newValue;
+      draw();
+    }
   });
 }

@@ -68,6 +68,11 @@ for (const kind of ["entity", "term"]) {
   });
 }
 
+for (const radio of document.querySelectorAll("input[name=density]")) {
+  radio.checked = radio.value === settings.density;
+  radio.addEventListener("change", () => saveSettings({ density: radio.value }));
+}
+
 $("site-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const origin = new URL($("site").value).origin;

@@ -44,6 +44,8 @@ const handlers = {
   }, ANALYZE_TIMEOUT_MS),
   cards: ({ ids }) => callBackend("/api/v1/cards?" + ids.map((id) => "id=" + encodeURIComponent(id)).join("&"),
     {}, CARDS_TIMEOUT_MS),
+  // From the content script, for "Look up selection": only the selected words.
+  lookup: ({ q }) => callBackend("/api/v1/cards/lookup?q=" + encodeURIComponent(q), {}, CARDS_TIMEOUT_MS),
   health: () => callBackend("/api/v1/health", {}, CARDS_TIMEOUT_MS),
   // From the popup, after the reader clicked "Analyse this page".
   "analyze-tab": ({ tabId }) => analyzeTab(tabId),
@@ -83,11 +85,29 @@ chrome.tabs.onUpdated.addListener(async (tabId, change, tab) => {
   analyzeTab(tabId).catch(() => {}); // the content script reports its own failure through the badge
 });
 
+// "Look up selection", from the context menu or its shortcut: both count as the reader's click for activeTab.
+async function lookUpTab(tabId) {
+  await chrome.scripting.executeScript({ target: { tabId }, files: ["content.js"] });
+  return chrome.tabs.sendMessage(tabId, { type: "lookup" });
+}
+
+chrome.runtime.onInstalled.addListener(() => {
+  chrome.contextMenus.create({ id: "look-up", title: "Look up \u201c%s\u201d in Reader Context", contexts: ["selection"] });
+});
+chrome.contextMenus.onClicked.addListener((info, tab) => {
+  if (info.menuItemId === "look-up" && tab?.id) lookUpTab(tab.id).catch(() => {});
+});
+
 // The keyboard shortcut that brings keyboard focus to the page's first mark.
-chrome.commands.onCommand.addListener(async (command, tab) => {
-  if (command !== "focus-marks" || !tab?.id) return;
-  const revealed = await chrome.tabs.sendMessage(tab.id, { type: "reveal", index: 0 }).catch(() => null);
+async function focusMarks(tabId) {
+  const revealed = await chrome.tabs.sendMessage(tabId, { type: "reveal", index: 0 }).catch(() => null);
   if (revealed) return;
-  await analyzeTab(tab.id); // the shortcut counts as the reader's click: analyse, then go to the first mark
-  await chrome.tabs.sendMessage(tab.id, { type: "reveal", index: 0 });
+  await analyzeTab(tabId); // the shortcut counts as the reader's click: analyse, then go to the first mark
+  await chrome.tabs.sendMessage(tabId, { type: "reveal", index: 0 });
+}
+
+chrome.commands.onCommand.addListener((command, tab) => {
+  if (!tab?.id) return;
+  if (command === "focus-marks") focusMarks(tab.id).catch(() => {});
+  if (command === "look-up-selection") lookUpTab(tab.id).catch(() => {});
 });

@@ -19,7 +19,7 @@ test("each browser gets its own background key from the one manifest", () => {
   assert.equal(chrome.background.service_worker, "background.js");
   assert.deepEqual(firefox.background.scripts, ["background.js"]);
   assert.ok(firefox.browser_specific_settings.gecko.data_collection_permissions.required.includes("websiteContent"));
-  assert.deepEqual(chrome.permissions, ["activeTab", "scripting", "storage"]);
+  assert.deepEqual(chrome.permissions, ["activeTab", "contextMenus", "scripting", "storage"]);
   assert.deepEqual(chrome.host_permissions, ["http://127.0.0.1/*", "http://localhost/*"]);
 });
 

@@ -115,3 +115,46 @@ describe("density", () => {
     }
   });
 });
+
+describe("look up selection", () => {
+  const card = (page) => page.locator("reader-context-marks .card");
+  // What the context menu entry and its shortcut do (the browser's own menu and shortcuts are out of a test's reach).
+  const lookUp = (page) => browser.worker.evaluate(async (url) => {
+    const tab = (await chrome.tabs.query({})).find((t) => t.url === url);
+    await chrome.scripting.executeScript({ target: { tabId: tab.id }, files: ["content.js"] });
+    return chrome.tabs.sendMessage(tab.id, { type: "lookup" });
+  }, page.url());
+  const select = (page, id, words) => page.evaluate(([id, words]) => {
+    const node = document.getElementById(id).firstChild;
+    const range = document.createRange();
+    range.setStart(node, node.data.indexOf(words));
+    range.setEnd(node, node.data.indexOf(words) + words.length);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    const rect = range.getBoundingClientRect();
+    return { bottom: rect.bottom, top: rect.top, left: rect.left };
+  }, [id, words]);
+
+  test("shows the selected name's card at the selection, on a page not analysed", async () => {
+    const page = await s.open("/sections");
+    const at = await select(page, "s2a", "UNESCO");
+    await lookUp(page);
+    await card(page).waitFor({ state: "visible" });
+    assert.equal(await card(page).locator(".title").innerText(), "UNESCO");
+    assert.match(await card(page).innerText(), /Specialized agency of the United Nations/);
+    const box = await card(page).boundingBox();
+    assert.ok(Math.abs(box.y - at.bottom) < 20 || Math.abs(box.y + box.height - at.top) < 20, "next to the selection");
+    assert.equal(await card(page).evaluate((el) => el.getRootNode().activeElement === el), true, "focus is in the card");
+    assert.equal(await page.evaluate(() => CSS.highlights.get("reader-context-entity")?.size ?? 0), 0, "nothing else is analysed");
+    await page.keyboard.press("Escape");
+    assert.equal(await card(page).isVisible(), false);
+
+    await select(page, "s2b", "who would pay");
+    await lookUp(page);
+    await card(page).waitFor({ state: "visible" });
+    assert.equal(await card(page).locator(".desc").innerText(), "Reader Context has no card for these words.");
+    await page.mouse.click(5, 5);
+    await card(page).waitFor({ state: "hidden", timeout: 1000 });
+    await page.close();
+  });
+});

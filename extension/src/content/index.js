@@ -6,6 +6,8 @@ import { loadSettings } from "../settings.js";
 import { createStart } from "./start.js";
 import { selectMentions } from "./density.js";
 
+// The API's limit for a name to look up; a longer selection is not a name.
+const LOOKUP_MAX_CHARS = 300;
 // Pages that stream in their text or re-render often would otherwise re-extract on every keystroke of a ticker.
 const REAPPLY_DELAY_MS = 400;
 
@@ -116,6 +118,20 @@ if (!globalThis.__readerContext) {
       status = { ...status, ...quietly(() => marks.setKinds(kinds)) };
       start.show(status);
       return status;
+    },
+    // Only the selected words leave the page, not the article.
+    lookup: async () => {
+      const selection = document.getSelection();
+      const text = selection.toString().replace(/\s+/g, " ").trim();
+      if (!text || !selection.rangeCount) return { state: "no-selection" };
+      const range = selection.getRangeAt(0);
+      if (text.length > LOOKUP_MAX_CHARS) return marks.lookUp(range, text, null);
+      try {
+        marks.lookUp(range, text, unwrap(await chrome.runtime.sendMessage({ type: "lookup", q: text })).card);
+      } catch {
+        marks.lookUp(range, text, null, true);
+      }
+      return true;
     },
     reveal: ({ index }) => {
       if (status.state !== "ready") return null;

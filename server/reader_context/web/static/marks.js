@@ -433,8 +433,8 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     else if (state === "ready") fillEntity(cards[mark.item.card]);
     else {
       card.dataset.kind = "entity";
-      card.append(el(doc, "h2", "title", mark.item.text),
-        el(doc, "p", "desc", state === "loading" ? "Loading\u2026" : "No card could be loaded."));
+      const why = { loading: "Loading\u2026", unknown: "Reader Context has no card for these words." }[state];
+      card.append(el(doc, "h2", "title", mark.item.text), el(doc, "p", "desc", why || "No card could be loaded."));
     }
   }
 
@@ -599,7 +599,7 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     const mark = openMark;
     const inCard = card.contains(root.activeElement);
     close();
-    if (inCard) {
+    if (inCard && mark.proxy) {
       quiet = true;
       mark.proxy.focus({ preventScroll: true });
       quiet = false;
@@ -610,7 +610,7 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
   function onScroll() {
     if (!openMark) return;
     const rect = rangeOf(openMark).getClientRects()[0];
-    if (openedBy === "focus") placeProxy(openMark, rect);
+    if (openedBy === "focus" && openMark.proxy) placeProxy(openMark, rect);
     if (rect) place(rect);
   }
 
@@ -620,6 +620,23 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     if (mark) mark.proxy.focus({ preventScroll: true });
   }
 
+  // Shows `found` (a card, or null when the backend knows none) for the words the reader selected, at the
+  // selection (the API's GET /cards/lookup). Focus goes into the card so a screen reader reads it; it closes on Escape or when focus leaves.
+  // `failed`: the backend could not be asked, which is not the same as knowing no card.
+  function lookUp(range, text, found, failed = false) {
+    ensureHost();
+    close();
+    if (found) cards[found.id] = found;
+    const { startContainer, startOffset, endContainer, endOffset } = range; // the selection may change; we may not
+    const mark = { kind: "entity", item: { text, card: found?.id },
+      range: { startContainer, startOffset, endContainer, endOffset } };
+    const rect = range.getClientRects()[0] || range.getBoundingClientRect();
+    root.append(card);
+    show(mark, found ? "ready" : failed ? "missing" : "unknown", rect, "focus");
+    card.tabIndex = -1;
+    card.focus({ preventScroll: true });
+  }
+
   // `wraps`: the fallback is drawn into the page's own text nodes, so a host must clear() it before reading them.
-  return { render, clear, setKinds, reveal, summary, wraps: !useHighlights };
+  return { render, clear, setKinds, reveal, lookUp, summary, wraps: !useHighlights };
 }

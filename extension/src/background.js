@@ -1,6 +1,6 @@
 // The background worker: the only part that talks to the backend. Content scripts cannot do it reliably:
 // the page's CSP and CORS apply to them, and Chrome asks the reader before a public page reaches a local address.
-import { loadSettings, originPattern } from "./settings.js";
+import { loadApiKey, loadSettings, originPattern } from "./settings.js";
 
 const ANALYZE_TIMEOUT_MS = 20000; // a long article on a cold server takes a few seconds; beyond this, say so
 const CARDS_TIMEOUT_MS = 8000;
@@ -13,7 +13,8 @@ class BackendError extends Error {
 }
 
 async function callBackend(path, init, timeout) {
-  const { backendUrl, apiKey } = await loadSettings();
+  const { backendUrl } = await loadSettings();
+  const apiKey = await loadApiKey();
   const base = backendUrl.replace(/\/+$/, "");
   // The key goes only to the server the reader set, and only as a header (never in a URL).
   const headers = { ...(init.headers || {}), ...(apiKey ? { "X-API-Key": apiKey } : {}) };

@@ -388,6 +388,21 @@ test("the options page says what is sent, and \"off everywhere\" removes the mar
   }
 });
 
+test("an API key an older version kept in storage.sync moves to storage.local and leaves the account", async () => {
+  await browser.worker.evaluate(() => chrome.storage.sync.set({ apiKey: "key-from-0.1" }));
+  const options = await browser.context.newPage();
+  try {
+    await options.goto(`chrome-extension://${browser.id}/options/options.html`);
+    assert.equal(await options.inputValue("#api-key"), "key-from-0.1");
+    const stored = await browser.worker.evaluate(async () =>
+      [await chrome.storage.sync.get("apiKey"), await chrome.storage.local.get("apiKey")]);
+    assert.deepEqual(stored, [{}, { apiKey: "key-from-0.1" }]);
+  } finally {
+    await browser.worker.evaluate(() => chrome.storage.local.remove("apiKey"));
+    await options.close();
+  }
+});
+
 describe("the demo page served by the backend, with the same renderer", () => {
   async function demo({ fallback }) {
     const page = await browser.context.newPage();

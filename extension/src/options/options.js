@@ -1,5 +1,5 @@
-// The options page. Every change is saved at once to storage.sync.
-import { DEFAULTS, loadSettings, saveSettings, originPattern } from "../settings.js";
+// The options page. Every change is saved at once (see settings.js for where).
+import { DEFAULTS, loadApiKey, loadSettings, saveApiKey, saveSettings, originPattern } from "../settings.js";
 
 const $ = (id) => document.getElementById(id);
 let settings = await loadSettings();
@@ -39,7 +39,7 @@ function drawEnabled() {
 }
 
 $("backend").value = settings.backendUrl;
-$("api-key").value = settings.apiKey;
+$("api-key").value = await loadApiKey();
 $("server-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const url = new URL($("backend").value || DEFAULTS.backendUrl);
@@ -49,8 +49,8 @@ $("server-form").addEventListener("submit", async (event) => {
     return;
   }
   settings.backendUrl = url.origin + url.pathname.replace(/\/+$/, "");
-  settings.apiKey = $("api-key").value.trim();
-  await saveSettings({ backendUrl: settings.backendUrl, apiKey: settings.apiKey });
+  await saveSettings({ backendUrl: settings.backendUrl });
+  await saveApiKey($("api-key").value.trim());
   say("Saved.");
 });
 $("check").addEventListener("click", async () => {

@@ -1,9 +1,7 @@
 // The background worker: the only part that talks to the backend. Content scripts cannot do it reliably:
 // the page's CSP and CORS apply to them, and Chrome asks the reader before a public page reaches a local address.
 import { loadApiKey, loadSettings, originPattern } from "./settings.js";
-
-const ANALYZE_TIMEOUT_MS = 20000; // a long article on a cold server takes a few seconds; beyond this, say so
-const CARDS_TIMEOUT_MS = 8000;
+import { ANALYZE_TIMEOUT_MS, CARDS_TIMEOUT_MS } from "./timing.js";
 
 class BackendError extends Error {
   constructor(code, message) {

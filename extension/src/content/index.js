@@ -5,11 +5,10 @@ import { extractBlocks } from "./extract.js";
 import { loadSettings } from "../settings.js";
 import { createStart } from "./start.js";
 import { selectMentions } from "./density.js";
+import { REAPPLY_DELAY_MS } from "../timing.js";
 
 // The API's limit for a name to look up; a longer selection is not a name.
 const LOOKUP_MAX_CHARS = 300;
-// Pages that stream in their text or re-render often would otherwise re-extract on every keystroke of a ticker.
-const REAPPLY_DELAY_MS = 400;
 
 // executeScript may inject us again into a page we already run in; the first instance keeps the job.
 if (!globalThis.__readerContext) {

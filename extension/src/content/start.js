@@ -3,9 +3,7 @@
 // control comes first instead: one Tab from the top of the page, Enter, and focus is on the first mark. It also
 // tells screen-reader users, once per analysis, what was marked.
 import { adoptStyles } from "../render/marks.js";
-
-// Live regions announce changes, not content present on insertion: the text is set once the region is in place.
-const ANNOUNCE_DELAY_MS = 100;
+import { ANNOUNCE_DELAY_MS } from "../timing.js";
 
 // A skip link: invisible until focused, then at the top left of the window, above the page.
 const CSS = `

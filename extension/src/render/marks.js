@@ -1,7 +1,6 @@
 // Reader Context marks: draws the backend's mentions and loaded terms over live text and shows their cards.
-// One module, two hosts: the extension's content script bundles it, and the demo page served by the backend
-// loads a byte-identical copy (server/reader_context/web/static/marks.js, written by extension/scripts/build.mjs;
-// edit this file, never the copy).
+// One source, two hosts: the extension's content script bundles it, and so does the demo page served by the
+// backend (server/reader_context/web/static/marks.js, made by extension/scripts/demo.mjs).
 //
 // Rules this module keeps:
 // - The page's text is never changed. The CSS Custom Highlight API paints marks without touching the DOM; where it
@@ -10,16 +9,7 @@
 // - Keyboard and screen-reader users get one visually hidden button per mark (in our shadow root, in reading
 //   order), labelled with the mark's text and its card's description; focusing one opens the card.
 
-// Page Previews' timing contract (mediawiki-extensions-Popups), which readers already know from Wikipedia.
-export const TIMING = Object.freeze({
-  // A pointer merely crossing a mark on its way elsewhere must cost nothing: wait this long before fetching.
-  FETCH_START_DELAY: 150,
-  // Total dwell before the card shows: long enough to be intended, short enough to feel immediate.
-  PREVIEW_DELAY: 500,
-  // Grace for the pointer to travel from the mark into the card (to click "Read more") before the card closes.
-  ABANDON_DELAY: 300,
-});
-
+import { PREVIEW } from "../timing.js";
 const HOST_TAG = "reader-context-marks";
 const WRAP_TAG = "reader-context-mark";
 // Highlight names live in one registry per document; the prefix keeps them clear of the page's own.
@@ -513,11 +503,11 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     const mine = ++token;
     hovered = mark;
     let ready = null;
-    timers.push(setTimeout(() => { ready = loadCard(mark); }, TIMING.FETCH_START_DELAY));
+    timers.push(setTimeout(() => { ready = loadCard(mark); }, PREVIEW.FETCH_START_DELAY));
     timers.push(setTimeout(async () => {
       const state = await (ready || loadCard(mark));
       if (mine === token) show(mark, state, rect, "pointer"); // a stale answer for a mark already left is dropped
-    }, TIMING.PREVIEW_DELAY));
+    }, PREVIEW.PREVIEW_DELAY));
   }
 
   // Keyboard focus is a deliberate act: no dwell, the card opens at once and fills in when its data arrives.
@@ -547,7 +537,7 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
 
   function abandon() {
     clearTimeout(abandonTimer);
-    abandonTimer = setTimeout(close, TIMING.ABANDON_DELAY);
+    abandonTimer = setTimeout(close, PREVIEW.ABANDON_DELAY);
   }
 
   // The mark under the pointer: the caret position names a text node and offset, and the mark's own line boxes

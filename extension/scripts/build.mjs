@@ -36,7 +36,7 @@ for (const [name, extra] of Object.entries(browsers)) {
   const out = join(here, "dist", name);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  for (const part of ["background.js", "settings.js", "timing.js", "popup", "options"]) cpSync(join(src, part), join(out, part), { recursive: true });
+  for (const part of ["background.js", "messages.js", "settings.js", "timing.js", "popup", "options"]) cpSync(join(src, part), join(out, part), { recursive: true });
   const manifest = { ...common, version: pkg.version, ...extra };
   writeFileSync(join(out, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
   await build({

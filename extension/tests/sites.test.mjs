@@ -122,7 +122,7 @@ describe("look up selection", () => {
   const lookUp = (page) => browser.worker.evaluate(async (url) => {
     const tab = (await chrome.tabs.query({})).find((t) => t.url === url);
     await chrome.scripting.executeScript({ target: { tabId: tab.id }, files: ["content.js"] });
-    return chrome.tabs.sendMessage(tab.id, { type: "lookup" });
+    return chrome.tabs.sendMessage(tab.id, { type: "look-up-selection" });
   }, page.url());
   const select = (page, id, words) => page.evaluate(([id, words]) => {
     const node = document.getElementById(id).firstChild;

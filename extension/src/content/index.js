@@ -6,6 +6,7 @@ import { loadSettings } from "../settings.js";
 import { createStart } from "./start.js";
 import { selectMentions } from "./density.js";
 import { REAPPLY_DELAY_MS } from "../timing.js";
+import { MSG, ask, listen } from "../messages.js";
 
 // The API's limit for a name to look up; a longer selection is not a name.
 const LOOKUP_MAX_CHARS = 300;
@@ -15,7 +16,7 @@ if (!globalThis.__readerContext) {
   globalThis.__readerContext = true;
 
   const marks = createMarks(document, {
-    fetchCards: async (ids) => unwrap(await chrome.runtime.sendMessage({ type: "cards", ids })),
+    fetchCards: (ids) => ask({ type: MSG.CARDS, ids }),
   });
   const start = createStart(document, { goToFirst: () => marks.reveal(0) });
   let status = { state: "idle" };
@@ -25,11 +26,6 @@ if (!globalThis.__readerContext) {
   let density = "section";
   let running = null;
   let timer = 0;
-
-  function unwrap(reply) {
-    if (!reply?.ok) throw Object.assign(new Error(reply?.error?.message || "No answer"), { code: reply?.error?.code });
-    return reply.result;
-  }
 
   const observer = new MutationObserver((records) => {
     const root = extracted?.root;
@@ -78,7 +74,7 @@ if (!globalThis.__readerContext) {
     if (text !== sentText || !analysis) {
       status = { state: "analysing" };
       const blocks = next.blocks.map(({ id, text }) => ({ id, text }));
-      analysis = unwrap(await chrome.runtime.sendMessage({ type: "analyze", blocks }));
+      analysis = await ask({ type: MSG.ANALYZE, blocks });
       sentText = text;
     }
     extracted = next; // same text, new nodes: redraw the cached answer on the page's new nodes
@@ -91,7 +87,7 @@ if (!globalThis.__readerContext) {
     running ||= analyze().catch((error) => ({ state: "error", code: error.code, message: error.message }))
       .then((result) => {
         status = result;
-        chrome.runtime.sendMessage({ type: "status", status }).catch(() => {});
+        ask({ type: MSG.REPORT_STATUS, status }).catch(() => {});
         return status;
       })
       .finally(() => { running = null; });
@@ -108,42 +104,38 @@ if (!globalThis.__readerContext) {
     return status;
   }
 
-  const actions = {
-    run,
-    status: () => status,
-    clear,
-    kinds: ({ kinds }) => {
+  listen({
+    [MSG.RUN]: run,
+    [MSG.GET_STATUS]: () => status,
+    [MSG.CLEAR]: clear,
+    [MSG.KINDS]: ({ kinds }) => {
       if (status.state !== "ready") return status;
       status = { ...status, ...quietly(() => marks.setKinds(kinds)) };
       start.show(status);
       return status;
     },
     // Only the selected words leave the page, not the article.
-    lookup: async () => {
+    [MSG.LOOK_UP_SELECTION]: async () => {
       const selection = document.getSelection();
       const text = selection.toString().replace(/\s+/g, " ").trim();
       if (!text || !selection.rangeCount) return { state: "no-selection" };
       const range = selection.getRangeAt(0);
-      if (text.length > LOOKUP_MAX_CHARS) return marks.lookUp(range, text, null);
+      if (text.length > LOOKUP_MAX_CHARS) {
+        marks.lookUp(range, text, null);
+        return true;
+      }
       try {
-        marks.lookUp(range, text, unwrap(await chrome.runtime.sendMessage({ type: "lookup", q: text })).card);
+        marks.lookUp(range, text, (await ask({ type: MSG.LOOKUP, q: text })).card);
       } catch {
         marks.lookUp(range, text, null, true);
       }
       return true;
     },
-    reveal: ({ index }) => {
-      if (status.state !== "ready") return null;
+    [MSG.REVEAL]: ({ index }) => {
+      if (status.state !== "ready") return false;
       marks.reveal(index);
       return true;
     },
-  };
-
-  chrome.runtime.onMessage.addListener((message, _sender, reply) => {
-    const action = actions[message?.type];
-    if (!action) return false;
-    Promise.resolve(action(message)).then(reply);
-    return true;
   });
 
   // "Off everywhere" and the density of marks reach every page at once; kinds of marks are set per page from the

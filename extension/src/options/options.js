@@ -1,5 +1,6 @@
 // The options page. Every change is saved at once (see settings.js for where).
 import { DEFAULTS, loadApiKey, loadSettings, saveApiKey, saveSettings, originPattern } from "../settings.js";
+import { MSG, ask } from "../messages.js";
 
 const $ = (id) => document.getElementById(id);
 let settings = await loadSettings();
@@ -55,9 +56,12 @@ $("server-form").addEventListener("submit", async (event) => {
 });
 $("check").addEventListener("click", async () => {
   say("Checking\u2026");
-  const reply = await chrome.runtime.sendMessage({ type: "health" });
-  if (reply.ok) say(`Connected: Reader Context ${reply.result.version}, ${reply.result.knowledge.entities.toLocaleString("en")} entities.`);
-  else say(reply.error.message, true);
+  try {
+    const health = await ask({ type: MSG.HEALTH });
+    say(`Connected: Reader Context ${health.version}, ${health.knowledge.entities.toLocaleString("en")} entities.`);
+  } catch (error) {
+    say(error.message, true);
+  }
 });
 
 for (const kind of ["entity", "term"]) {

@@ -6,7 +6,7 @@
 // article's text nodes back through that pairing: what we send is what the reader sees, and each offset the
 // backend returns lands on a live node.
 import { Readability } from "@mozilla/readability";
-import { mapBlock } from "../render/marks.js";
+import { mapBlock } from "../render/offsets.js";
 import { headlineBlock } from "./headline.js";
 import { densest, exclusions, liveTwins, textNodes } from "./live.js";
 

@@ -1,6 +1,6 @@
 // The headline: Readability leaves it out of the article (it drops the heading that repeats the page's title, and
 // the top of a page often sits outside the element it scores best), yet it is the sentence most readers read.
-import { mapBlock } from "../render/marks.js";
+import { mapBlock } from "../render/offsets.js";
 
 // Headings in these are the site's, not the article's: section titles, teasers, widgets.
 const CHROME = "nav, header nav, footer, aside, [role='navigation'], [role='complementary'], [hidden], [aria-hidden='true']";

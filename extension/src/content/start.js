@@ -2,7 +2,7 @@
 // they never stand between a reader and the site), which on a news page is a hundred Tabs or more away. This
 // control comes first instead: one Tab from the top of the page, Enter, and focus is on the first mark. It also
 // tells screen-reader users, once per analysis, what was marked.
-import { adoptStyles } from "../render/marks.js";
+import { adoptStyles } from "../render/styles.js";
 import { ANNOUNCE_DELAY_MS } from "../timing.js";
 
 // A skip link: invisible until focused, then at the top left of the window, above the page.

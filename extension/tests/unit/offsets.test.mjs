@@ -1,7 +1,7 @@
-// Offsets from the text the backend reads back to live text nodes (mapBlock in src/render/marks.js).
+// Offsets from the text the backend reads back to live text nodes (src/render/offsets.js).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { mapBlock } from "../../src/render/marks.js";
+import { mapBlock, unitIndex } from "../../src/render/offsets.js";
 
 // mapBlock reads only `data` from its text nodes.
 const nodes = (...texts) => texts.map((data) => ({ data }));
@@ -24,4 +24,10 @@ test("the text as read is kept, so a page that changed its text since is noticed
 
 test("a block of white space alone is empty", () => {
   assert.equal(mapBlock("b2", nodes("  \n", "\t")).text, "");
+});
+
+test("the API's code points become UTF-16 units only where the text has astral characters", () => {
+  assert.equal(unitIndex("plain")(3), 3);
+  const text = "\u{1F600} Palmyra"; // one emoji: one code point, two units
+  assert.equal(text.slice(unitIndex(text)(2), unitIndex(text)(9)), "Palmyra");
 });

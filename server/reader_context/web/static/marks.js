@@ -10,8 +10,55 @@ var PREVIEW = Object.freeze({
   ABANDON_DELAY: 300
 });
 
-// src/render/marks.js
-var HOST_TAG = "reader-context-marks";
+// src/render/offsets.js
+function mapBlock(id, textNodes) {
+  let text = "";
+  const nodeOf = [];
+  const offsetOf = [];
+  let space = true;
+  textNodes.forEach((node, n) => {
+    const data = node.data;
+    for (let i = 0; i < data.length; i++) {
+      const c = data.charCodeAt(i);
+      if (c === 32 || c === 10 || c === 9 || c === 13 || c === 12) {
+        if (space) continue;
+        space = true;
+        text += " ";
+      } else {
+        space = false;
+        text += data[i];
+      }
+      nodeOf.push(n);
+      offsetOf.push(i);
+    }
+  });
+  if (text.endsWith(" ")) {
+    text = text.slice(0, -1);
+    nodeOf.pop();
+    offsetOf.pop();
+  }
+  return {
+    id,
+    text,
+    nodes: textNodes,
+    data: textNodes.map((node) => node.data),
+    nodeOf: Int32Array.from(nodeOf),
+    offsetOf: Int32Array.from(offsetOf)
+  };
+}
+function unitIndex(text) {
+  if (!/[\uD800-\uDFFF]/.test(text)) return (cp) => cp;
+  const units = [];
+  let u = 0;
+  for (const ch of text) {
+    units.push(u);
+    u += ch.length;
+  }
+  units.push(u);
+  return (cp) => units[Math.min(cp, units.length - 1)];
+}
+
+// src/render/styles.js
 var WRAP_TAG = "reader-context-mark";
 var HL = {
   entity: "reader-context-entity",
@@ -68,6 +115,25 @@ a { color: var(--accent); text-decoration: none; }
 a:hover, a:focus { text-decoration: underline; }
 a:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; border-radius: 2px; }
 `;
+function adoptStyles(target, css) {
+  const doc = target.ownerDocument || target;
+  try {
+    const sheet = new doc.defaultView.CSSStyleSheet();
+    sheet.replaceSync(css);
+    target.adoptedStyleSheets = [...target.adoptedStyleSheets, sheet];
+    return () => {
+      target.adoptedStyleSheets = target.adoptedStyleSheets.filter((s) => s !== sheet);
+    };
+  } catch {
+    const style = doc.createElement("style");
+    style.textContent = css;
+    (target.head || target).append(style);
+    return () => style.remove();
+  }
+}
+
+// src/render/marks.js
+var HOST_TAG = "reader-context-marks";
 var KIND_LABEL = {
   person: "Person",
   place: "Place",
@@ -77,52 +143,6 @@ var KIND_LABEL = {
   concept: "Concept",
   other: "Name"
 };
-function mapBlock(id, textNodes) {
-  let text = "";
-  const nodeOf = [];
-  const offsetOf = [];
-  let space = true;
-  textNodes.forEach((node, n) => {
-    const data = node.data;
-    for (let i = 0; i < data.length; i++) {
-      const c = data.charCodeAt(i);
-      if (c === 32 || c === 10 || c === 9 || c === 13 || c === 12) {
-        if (space) continue;
-        space = true;
-        text += " ";
-      } else {
-        space = false;
-        text += data[i];
-      }
-      nodeOf.push(n);
-      offsetOf.push(i);
-    }
-  });
-  if (text.endsWith(" ")) {
-    text = text.slice(0, -1);
-    nodeOf.pop();
-    offsetOf.pop();
-  }
-  return {
-    id,
-    text,
-    nodes: textNodes,
-    data: textNodes.map((node) => node.data),
-    nodeOf: Int32Array.from(nodeOf),
-    offsetOf: Int32Array.from(offsetOf)
-  };
-}
-function unitIndex(text) {
-  if (!/[\uD800-\uDFFF]/.test(text)) return (cp) => cp;
-  const units = [];
-  let u = 0;
-  for (const ch of text) {
-    units.push(u);
-    u += ch.length;
-  }
-  units.push(u);
-  return (cp) => units[Math.min(cp, units.length - 1)];
-}
 function el(doc, tag, cls, text) {
   const node = doc.createElement(tag);
   if (cls) node.className = cls;
@@ -135,21 +155,6 @@ function firstSentences(text, n) {
   return ends.length > n ? text.slice(0, ends[n - 1].index + ends[n - 1][0].length) : text;
 }
 var category = (term) => term.category.replace(/_/g, " ");
-function adoptStyles(target, css) {
-  const doc = target.ownerDocument || target;
-  try {
-    const sheet = new doc.defaultView.CSSStyleSheet();
-    sheet.replaceSync(css);
-    target.adoptedStyleSheets = [...target.adoptedStyleSheets, sheet];
-    return () => {
-      target.adoptedStyleSheets = target.adoptedStyleSheets.filter((s) => s !== sheet);
-    };
-  } catch {
-    const style = el(doc, "style", "", css);
-    (target.head || target).append(style);
-    return () => style.remove();
-  }
-}
 function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {}) {
   const win = doc.defaultView;
   const useHighlights = !wrap && typeof win.Highlight === "function" && !!win.CSS?.highlights;

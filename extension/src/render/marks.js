@@ -9,9 +9,9 @@
 // - Keyboard and screen-reader users get one visually hidden button per mark (in our shadow root, in reading
 //   order), labelled with the mark's text and its card's description; focusing one opens the card.
 
-import { PREVIEW } from "../timing.js";
 import { mapBlock, unitIndex } from "./offsets.js";
 import { CARD_CSS, HL, PAGE_CSS, WRAP_TAG, adoptStyles } from "./styles.js";
+import { createPreview } from "./preview.js";
 
 // The demo page bundles this module alone: what it needs of the others goes out from here.
 export { adoptStyles, mapBlock };
@@ -55,15 +55,7 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
   let card = null;
   let removePageStyles = null;
 
-  // What is shown, and the token that lets late answers for an earlier mark be dropped.
-  let hovered = null;
-  let openMark = null;
-  // "pointer" or "focus": what opened the card decides what closes it, as in Page Previews. A card opened by
-  // hovering closes when the pointer leaves, wherever focus is; one opened by focus closes on blur or Escape.
-  let openedBy = null;
-  let token = 0;
-  let timers = [];
-  let abandonTimer = 0;
+  const preview = createPreview({ load: loadCard, show, hide }, win);
   let frame = 0;
   let pointer = null;
   let quiet = false; // set while focus is moved back to a mark by Escape, which must not reopen its card
@@ -77,11 +69,10 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     card.id = "card";
     card.hidden = true;
     card.setAttribute("role", "tooltip");
-    card.addEventListener("mouseenter", () => clearTimeout(abandonTimer));
-    card.addEventListener("mouseleave", () => { if (openedBy === "pointer") abandon(); });
-    // Focus moved into a hovered card ("Read more") makes it the reader's: it now stays until blur or Escape.
-    card.addEventListener("focusin", () => { openedBy = "focus"; clearTimeout(abandonTimer); });
-    card.addEventListener("focusout", (e) => { if (!isOurs(e.relatedTarget)) close(); });
+    card.addEventListener("mouseenter", preview.cardEnter);
+    card.addEventListener("mouseleave", preview.cardLeave);
+    card.addEventListener("focusin", preview.cardFocused);
+    card.addEventListener("focusout", (e) => { if (!isOurs(e.relatedTarget)) preview.close(); });
     root.append(card);
     // Outside <body>, so the article's text and its layout stay exactly as they were.
     doc.documentElement.append(host);
@@ -154,9 +145,7 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
       mark.proxy.setAttribute("aria-label", label(mark));
       mark.proxy.setAttribute("aria-describedby", "card");
       mark.proxy.addEventListener("focus", () => { if (!quiet) openByFocus(mark); });
-      mark.proxy.addEventListener("blur", (e) => {
-        if (openMark === mark && openedBy === "focus" && !isOurs(e.relatedTarget)) close();
-      });
+      mark.proxy.addEventListener("blur", (e) => { if (!isOurs(e.relatedTarget)) preview.blur(mark); });
       fragment.append(mark.proxy);
     });
     root.insertBefore(fragment, card);
@@ -214,7 +203,7 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
   }
 
   function clearDrawing() {
-    close();
+    preview.close();
     for (const mark of marks) mark.proxy?.remove();
     marks = [];
     byNode = new Map();
@@ -342,15 +331,8 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
 
   // --- opening and closing ----------------------------------------------------------------------------------
 
-  function cancelTimers() {
-    timers.forEach(clearTimeout);
-    timers = [];
-    clearTimeout(abandonTimer);
-  }
-
-  function show(mark, state, anchor, by) {
-    openMark = mark;
-    openedBy = by;
+  // The view the preview state machine drives.
+  function show(mark, state, anchor) {
     setActive(mark);
     fill(mark, state);
     card.hidden = false;
@@ -360,13 +342,7 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     place(anchor);
   }
 
-  function close() {
-    cancelTimers();
-    token++;
-    hovered = null;
-    if (!openMark) return;
-    openMark = null;
-    openedBy = null;
+  function hide() {
     setActive(null);
     if (card) { card.hidden = true; card.classList.remove("open"); root.append(card); }
   }
@@ -382,7 +358,7 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
 
   // Places the card under the anchor rectangle (the line the pointer is on), or above it when there is no room.
   function place(anchor) {
-    const rect = anchor || rangeOf(openMark).getClientRects()[0] || rangeOf(openMark).getBoundingClientRect();
+    const rect = anchor || rangeOf(preview.open).getClientRects()[0] || rangeOf(preview.open).getBoundingClientRect();
     const vw = doc.documentElement.clientWidth;
     const vh = doc.documentElement.clientHeight;
     const { width, height } = card.getBoundingClientRect();
@@ -393,23 +369,7 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     card.style.top = `${top}px`;
   }
 
-  function openByPointer(mark, rect) {
-    cancelTimers();
-    const mine = ++token;
-    hovered = mark;
-    let ready = null;
-    timers.push(setTimeout(() => { ready = loadCard(mark); }, PREVIEW.FETCH_START_DELAY));
-    timers.push(setTimeout(async () => {
-      const state = await (ready || loadCard(mark));
-      if (mine === token) show(mark, state, rect, "pointer"); // a stale answer for a mark already left is dropped
-    }, PREVIEW.PREVIEW_DELAY));
-  }
-
-  // Keyboard focus is a deliberate act: no dwell, the card opens at once and fills in when its data arrives.
   function openByFocus(mark) {
-    cancelTimers();
-    const mine = ++token;
-    hovered = null;
     const range = rangeOf(mark);
     const start = range.startContainer.parentElement;
     let rect = range.getClientRects()[0];
@@ -420,19 +380,13 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     placeProxy(mark, rect);
     mark.proxy.after(card); // Tab from the mark goes into the card (its "Read more") before the next mark
     const known = mark.kind === "term" || cards[mark.item.card];
-    show(mark, known ? "ready" : pending.has(mark.item.card) ? "loading" : "missing", rect, "focus");
-    if (!known) loadCard(mark).then((state) => { if (mine === token) show(mark, state, rect, "focus"); });
+    preview.focus(mark, rect, known ? "ready" : pending.has(mark.item.card) ? "loading" : "missing", !known);
   }
 
   function placeProxy(mark, rect) {
     if (!rect) return;
     Object.assign(mark.proxy.style, { left: `${rect.left}px`, top: `${rect.top}px`, width: `${rect.width}px`,
       height: `${rect.height}px` });
-  }
-
-  function abandon() {
-    clearTimeout(abandonTimer);
-    abandonTimer = setTimeout(close, PREVIEW.ABANDON_DELAY);
   }
 
   // The mark under the pointer: the caret position names a text node and offset, and the mark's own line boxes
@@ -462,28 +416,16 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
       frame = 0;
       if (isOurs(pointer.target)) return; // inside the card: its own enter/leave handle the grace period
       const hit = marks.length ? markAt(pointer.clientX, pointer.clientY) : null;
-      const mark = hit?.mark || null;
-      if (mark && mark === openMark) { clearTimeout(abandonTimer); return; }
-      if (mark === hovered) return;
-      if (mark) {
-        openByPointer(mark, hit.rect);
-      } else if (openMark && openedBy === "pointer") {
-        hovered = null;
-        abandon();
-      } else if (hovered) {
-        cancelTimers();
-        token++;
-        hovered = null;
-      }
+      preview.pointerAt(hit?.mark || null, hit?.rect);
     });
   }
 
   // Escape closes the card; if focus was inside the card it returns to the mark, without reopening the card.
   function onKeyDown(event) {
-    if (event.key !== "Escape" || !openMark) return;
-    const mark = openMark;
+    const mark = preview.open;
+    if (event.key !== "Escape" || !mark) return;
     const inCard = card.contains(root.activeElement);
-    close();
+    preview.close();
     if (inCard && mark.proxy) {
       quiet = true;
       mark.proxy.focus({ preventScroll: true });
@@ -493,9 +435,10 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
   }
 
   function onScroll() {
-    if (!openMark) return;
-    const rect = rangeOf(openMark).getClientRects()[0];
-    if (openedBy === "focus" && openMark.proxy) placeProxy(openMark, rect);
+    const mark = preview.open;
+    if (!mark) return;
+    const rect = rangeOf(mark).getClientRects()[0];
+    if (preview.openedBy === "focus" && mark.proxy) placeProxy(mark, rect);
     if (rect) place(rect);
   }
 
@@ -510,14 +453,12 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
   // `failed`: the backend could not be asked, which is not the same as knowing no card.
   function lookUp(range, text, found, failed = false) {
     ensureHost();
-    close();
     if (found) cards[found.id] = found;
     const { startContainer, startOffset, endContainer, endOffset } = range; // the selection may change; we may not
     const mark = { kind: "entity", item: { text, card: found?.id },
       range: { startContainer, startOffset, endContainer, endOffset } };
     const rect = range.getClientRects()[0] || range.getBoundingClientRect();
-    root.append(card);
-    show(mark, found ? "ready" : failed ? "missing" : "unknown", rect, "focus");
+    preview.showFocused(mark, found ? "ready" : failed ? "missing" : "unknown", rect);
     card.tabIndex = -1;
     card.focus({ preventScroll: true });
   }

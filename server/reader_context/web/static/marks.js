@@ -1,15 +1,5 @@
 // Made by extension/scripts/demo.mjs from extension/src/render/marks.js: edit that, never this.
 
-// src/timing.js
-var PREVIEW = Object.freeze({
-  // A pointer merely crossing a mark on its way elsewhere must cost nothing: wait this long before fetching.
-  FETCH_START_DELAY: 150,
-  // Total dwell before the card shows: long enough to be intended, short enough to feel immediate.
-  PREVIEW_DELAY: 500,
-  // Grace for the pointer to travel from the mark into the card (to click "Read more") before the card closes.
-  ABANDON_DELAY: 300
-});
-
 // src/render/offsets.js
 function mapBlock(id, textNodes) {
   let text = "";
@@ -132,6 +122,113 @@ function adoptStyles(target, css) {
   }
 }
 
+// src/timing.js
+var PREVIEW = Object.freeze({
+  // A pointer merely crossing a mark on its way elsewhere must cost nothing: wait this long before fetching.
+  FETCH_START_DELAY: 150,
+  // Total dwell before the card shows: long enough to be intended, short enough to feel immediate.
+  PREVIEW_DELAY: 500,
+  // Grace for the pointer to travel from the mark into the card (to click "Read more") before the card closes.
+  ABANDON_DELAY: 300
+});
+
+// src/render/preview.js
+function createPreview(view, timers) {
+  let hovered = null;
+  let open = null;
+  let openedBy = null;
+  let token = 0;
+  let dwell = [];
+  let abandonTimer = 0;
+  function cancel() {
+    dwell.forEach((id) => timers.clearTimeout(id));
+    dwell = [];
+    timers.clearTimeout(abandonTimer);
+  }
+  function show(mark, state, anchor, by) {
+    open = mark;
+    openedBy = by;
+    view.show(mark, state, anchor, by);
+  }
+  function close() {
+    cancel();
+    token++;
+    hovered = null;
+    if (!open) return;
+    open = null;
+    openedBy = null;
+    view.hide();
+  }
+  function abandon() {
+    timers.clearTimeout(abandonTimer);
+    abandonTimer = timers.setTimeout(close, PREVIEW.ABANDON_DELAY);
+  }
+  function pointerAt(mark, anchor) {
+    if (mark && mark === open) {
+      timers.clearTimeout(abandonTimer);
+      return;
+    }
+    if (mark === hovered) return;
+    if (mark) {
+      cancel();
+      const mine = ++token;
+      hovered = mark;
+      let ready = null;
+      dwell.push(timers.setTimeout(() => {
+        ready = view.load(mark);
+      }, PREVIEW.FETCH_START_DELAY));
+      dwell.push(timers.setTimeout(async () => {
+        const state = await (ready || view.load(mark));
+        if (mine === token) show(mark, state, anchor, "pointer");
+      }, PREVIEW.PREVIEW_DELAY));
+    } else if (open && openedBy === "pointer") {
+      hovered = null;
+      abandon();
+    } else if (hovered) {
+      cancel();
+      token++;
+      hovered = null;
+    }
+  }
+  function focus(mark, anchor, now, fetch) {
+    cancel();
+    const mine = ++token;
+    hovered = null;
+    show(mark, now, anchor, "focus");
+    if (fetch) view.load(mark).then((state) => {
+      if (mine === token) show(mark, state, anchor, "focus");
+    });
+  }
+  return {
+    pointerAt,
+    focus,
+    close,
+    // A card shown directly (a looked-up selection) belongs to focus: it closes on blur or Escape.
+    showFocused: (mark, state, anchor) => {
+      close();
+      show(mark, state, anchor, "focus");
+    },
+    blur: (mark) => {
+      if (open === mark && openedBy === "focus") close();
+    },
+    cardEnter: () => timers.clearTimeout(abandonTimer),
+    cardLeave: () => {
+      if (openedBy === "pointer") abandon();
+    },
+    // Focus moved into a hovered card ("Read more") makes it the reader's: it now stays until blur or Escape.
+    cardFocused: () => {
+      openedBy = "focus";
+      timers.clearTimeout(abandonTimer);
+    },
+    get open() {
+      return open;
+    },
+    get openedBy() {
+      return openedBy;
+    }
+  };
+}
+
 // src/render/marks.js
 var HOST_TAG = "reader-context-marks";
 var KIND_LABEL = {
@@ -170,12 +267,7 @@ function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {
   let root = null;
   let card = null;
   let removePageStyles = null;
-  let hovered = null;
-  let openMark = null;
-  let openedBy = null;
-  let token = 0;
-  let timers = [];
-  let abandonTimer = 0;
+  const preview = createPreview({ load: loadCard, show, hide }, win);
   let frame = 0;
   let pointer = null;
   let quiet = false;
@@ -188,16 +280,11 @@ function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {
     card.id = "card";
     card.hidden = true;
     card.setAttribute("role", "tooltip");
-    card.addEventListener("mouseenter", () => clearTimeout(abandonTimer));
-    card.addEventListener("mouseleave", () => {
-      if (openedBy === "pointer") abandon();
-    });
-    card.addEventListener("focusin", () => {
-      openedBy = "focus";
-      clearTimeout(abandonTimer);
-    });
+    card.addEventListener("mouseenter", preview.cardEnter);
+    card.addEventListener("mouseleave", preview.cardLeave);
+    card.addEventListener("focusin", preview.cardFocused);
     card.addEventListener("focusout", (e) => {
-      if (!isOurs(e.relatedTarget)) close();
+      if (!isOurs(e.relatedTarget)) preview.close();
     });
     root.append(card);
     doc.documentElement.append(host);
@@ -284,7 +371,7 @@ function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {
         if (!quiet) openByFocus(mark);
       });
       mark.proxy.addEventListener("blur", (e) => {
-        if (openMark === mark && openedBy === "focus" && !isOurs(e.relatedTarget)) close();
+        if (!isOurs(e.relatedTarget)) preview.blur(mark);
       });
       fragment.append(mark.proxy);
     });
@@ -338,7 +425,7 @@ function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {
     }
   }
   function clearDrawing() {
-    close();
+    preview.close();
     for (const mark of marks) mark.proxy?.remove();
     marks = [];
     byNode = /* @__PURE__ */ new Map();
@@ -449,14 +536,7 @@ function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {
       return cards[id] ? "ready" : "missing";
     });
   }
-  function cancelTimers() {
-    timers.forEach(clearTimeout);
-    timers = [];
-    clearTimeout(abandonTimer);
-  }
-  function show(mark, state, anchor, by) {
-    openMark = mark;
-    openedBy = by;
+  function show(mark, state, anchor) {
     setActive(mark);
     fill(mark, state);
     card.hidden = false;
@@ -465,13 +545,7 @@ function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {
     card.classList.add("open");
     place(anchor);
   }
-  function close() {
-    cancelTimers();
-    token++;
-    hovered = null;
-    if (!openMark) return;
-    openMark = null;
-    openedBy = null;
+  function hide() {
     setActive(null);
     if (card) {
       card.hidden = true;
@@ -488,7 +562,7 @@ function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {
     }
   }
   function place(anchor) {
-    const rect = anchor || rangeOf(openMark).getClientRects()[0] || rangeOf(openMark).getBoundingClientRect();
+    const rect = anchor || rangeOf(preview.open).getClientRects()[0] || rangeOf(preview.open).getBoundingClientRect();
     const vw = doc.documentElement.clientWidth;
     const vh = doc.documentElement.clientHeight;
     const { width, height } = card.getBoundingClientRect();
@@ -498,23 +572,7 @@ function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {
     card.style.left = `${left}px`;
     card.style.top = `${top}px`;
   }
-  function openByPointer(mark, rect) {
-    cancelTimers();
-    const mine = ++token;
-    hovered = mark;
-    let ready = null;
-    timers.push(setTimeout(() => {
-      ready = loadCard(mark);
-    }, PREVIEW.FETCH_START_DELAY));
-    timers.push(setTimeout(async () => {
-      const state = await (ready || loadCard(mark));
-      if (mine === token) show(mark, state, rect, "pointer");
-    }, PREVIEW.PREVIEW_DELAY));
-  }
   function openByFocus(mark) {
-    cancelTimers();
-    const mine = ++token;
-    hovered = null;
     const range = rangeOf(mark);
     const start = range.startContainer.parentElement;
     let rect = range.getClientRects()[0];
@@ -525,10 +583,7 @@ function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {
     placeProxy(mark, rect);
     mark.proxy.after(card);
     const known = mark.kind === "term" || cards[mark.item.card];
-    show(mark, known ? "ready" : pending.has(mark.item.card) ? "loading" : "missing", rect, "focus");
-    if (!known) loadCard(mark).then((state) => {
-      if (mine === token) show(mark, state, rect, "focus");
-    });
+    preview.focus(mark, rect, known ? "ready" : pending.has(mark.item.card) ? "loading" : "missing", !known);
   }
   function placeProxy(mark, rect) {
     if (!rect) return;
@@ -538,10 +593,6 @@ function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {
       width: `${rect.width}px`,
       height: `${rect.height}px`
     });
-  }
-  function abandon() {
-    clearTimeout(abandonTimer);
-    abandonTimer = setTimeout(close, PREVIEW.ABANDON_DELAY);
   }
   function markAt(x, y) {
     const pos = doc.caretPositionFromPoint ? doc.caretPositionFromPoint(x, y) : null;
@@ -567,29 +618,14 @@ function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {
       frame = 0;
       if (isOurs(pointer.target)) return;
       const hit = marks.length ? markAt(pointer.clientX, pointer.clientY) : null;
-      const mark = hit?.mark || null;
-      if (mark && mark === openMark) {
-        clearTimeout(abandonTimer);
-        return;
-      }
-      if (mark === hovered) return;
-      if (mark) {
-        openByPointer(mark, hit.rect);
-      } else if (openMark && openedBy === "pointer") {
-        hovered = null;
-        abandon();
-      } else if (hovered) {
-        cancelTimers();
-        token++;
-        hovered = null;
-      }
+      preview.pointerAt(hit?.mark || null, hit?.rect);
     });
   }
   function onKeyDown(event) {
-    if (event.key !== "Escape" || !openMark) return;
-    const mark = openMark;
+    const mark = preview.open;
+    if (event.key !== "Escape" || !mark) return;
     const inCard = card.contains(root.activeElement);
-    close();
+    preview.close();
     if (inCard && mark.proxy) {
       quiet = true;
       mark.proxy.focus({ preventScroll: true });
@@ -598,9 +634,10 @@ function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {
     event.stopPropagation();
   }
   function onScroll() {
-    if (!openMark) return;
-    const rect = rangeOf(openMark).getClientRects()[0];
-    if (openedBy === "focus" && openMark.proxy) placeProxy(openMark, rect);
+    const mark = preview.open;
+    if (!mark) return;
+    const rect = rangeOf(mark).getClientRects()[0];
+    if (preview.openedBy === "focus" && mark.proxy) placeProxy(mark, rect);
     if (rect) place(rect);
   }
   function reveal(index) {
@@ -609,7 +646,6 @@ function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {
   }
   function lookUp(range, text, found, failed = false) {
     ensureHost();
-    close();
     if (found) cards[found.id] = found;
     const { startContainer, startOffset, endContainer, endOffset } = range;
     const mark = {
@@ -618,8 +654,7 @@ function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {
       range: { startContainer, startOffset, endContainer, endOffset }
     };
     const rect = range.getClientRects()[0] || range.getBoundingClientRect();
-    root.append(card);
-    show(mark, found ? "ready" : failed ? "missing" : "unknown", rect, "focus");
+    preview.showFocused(mark, found ? "ready" : failed ? "missing" : "unknown", rect);
     card.tabIndex = -1;
     card.focus({ preventScroll: true });
   }

@@ -7,13 +7,16 @@ const CHROME = "nav, header nav, footer, aside, [role='navigation'], [role='comp
 
 const words = (text) => text.toLowerCase().replace(/\s+/g, " ").trim();
 
-// The live <h1> of the article: the one whose words the page's title carries (titles add the site's name), else
-// the last one before the article's first paragraph. `first`: the first live text node of the article.
+// The live <h1> of the article: the one that says what the page's title says (titles add the site's name, and a
+// site's logo in an <h1> is a small part of its title), else the last one before the article's first paragraph.
+// `first`: the first live text node of the article.
 function findHeadline(doc, title, first) {
   const all = [...doc.querySelectorAll("h1")].filter((h) => !h.closest(CHROME) && words(h.textContent));
-  const named = all.find((h) => title.includes(words(h.textContent)) || words(h.textContent).includes(title));
+  const says = (text) => (title.includes(text) && text.length * 2 >= title.length) || text.includes(title);
+  const named = all.find((h) => says(words(h.textContent)));
   if (named) return named;
-  const before = all.filter((h) => first && h.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING);
+  const at = first?.parentElement;
+  const before = all.filter((h) => at && h.compareDocumentPosition(at) & Node.DOCUMENT_POSITION_FOLLOWING);
   return before.at(-1) || null;
 }
 

@@ -10,7 +10,8 @@
 //   order), labelled with the mark's text and its card's description; focusing one opens the card.
 
 import { mapBlock, unitIndex } from "./offsets.js";
-import { CARD_CSS, HL, PAGE_CSS, WRAP_TAG, adoptStyles } from "./styles.js";
+import { CARD_CSS, PAGE_CSS, adoptStyles } from "./styles.js";
+import { createHighlights, rangeOf } from "./highlights.js";
 import { createPreview } from "./preview.js";
 
 // The demo page bundles this module alone: what it needs of the others goes out from here.
@@ -40,15 +41,13 @@ const category = (term) => term.category.replace(/_/g, " ");
 // `wrap: true` forces the fallback, which is what browsers without CSS.highlights get.
 export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {}) {
   const win = doc.defaultView;
-  const useHighlights = !wrap && typeof win.Highlight === "function" && !!win.CSS?.highlights;
+  const paint = createHighlights(doc, { wrap });
   const kinds = { entity: true, term: true };
   let marks = [];
   let last = null; // [blocks, analysis]: what render() last drew, kept to redraw on setKinds()
   let cards = {};
   let pending = new Set();
   const loading = new Map(); // card id -> promise, so a card is fetched once however many marks point at it
-  let byNode = new Map(); // text node -> [{mark, start, end}] for hit-testing the pointer
-  let splits = new Map(); // fallback only: original text node -> {data, added} to undo the wrapping exactly
 
   let host = null;
   let root = null;
@@ -84,13 +83,6 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
   }
 
   const isOurs = (node) => !!node && (node === host || root?.contains(node));
-
-  function rangeOf(mark) {
-    const range = doc.createRange();
-    range.setStart(mark.range.startContainer, mark.range.startOffset);
-    range.setEnd(mark.range.endContainer, mark.range.endOffset);
-    return range;
-  }
 
   // --- drawing -------------------------------------------------------------------------------------------
 
@@ -132,11 +124,7 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
           endOffset: pieces[pieces.length - 1].end } });
     }
     marks.sort((a, z) => a.order - z.order || a.start - z.start);
-    if (useHighlights) paintHighlights(); else wrapPieces();
-    for (const mark of marks) for (const p of mark.pieces) {
-      const list = byNode.get(p.node);
-      if (list) list.push({ mark, start: p.start, end: p.end }); else byNode.set(p.node, [{ mark, start: p.start, end: p.end }]);
-    }
+    marks = paint.draw(marks);
     const fragment = doc.createDocumentFragment();
     marks.forEach((mark, index) => {
       mark.index = index;
@@ -152,67 +140,11 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     return summary();
   }
 
-  function paintHighlights() {
-    const groups = { entity: [], term: [], quoted: [] };
-    for (const mark of marks) groups[mark.style].push(new win.StaticRange(mark.range));
-    for (const [style, ranges] of Object.entries(groups)) {
-      const highlight = new win.Highlight(...ranges);
-      highlight.priority = style === "entity" ? 0 : 1; // a loaded word inside a name shows as loaded
-      win.CSS.highlights.set(HL[style], highlight);
-    }
-  }
-
-  // Fallback: wrap each piece of text in an inert element. Pieces of one text node are split from its end
-  // backwards, so the offsets of the pieces still to do stay valid; overlapping marks are left to the first.
-  function wrapPieces() {
-    const all = [];
-    marks = marks.filter((mark) => {
-      const clash = mark.pieces.some((p) => (byNode.get(p.node) || []).some((q) => p.start < q.end && q.start < p.end));
-      if (clash) return false;
-      for (const p of mark.pieces) {
-        const list = byNode.get(p.node) || [];
-        list.push(p);
-        byNode.set(p.node, list);
-        all.push({ mark, piece: p });
-      }
-      return true;
-    });
-    byNode = new Map();
-    all.reverse(); // marks come in reading order, so this is each text node's pieces from its end backwards
-    for (const { mark, piece } of all) {
-      const node = piece.node;
-      if (!splits.has(node)) splits.set(node, { data: node.data, added: [] });
-      const record = splits.get(node);
-      const middle = node.splitText(piece.start);
-      const tail = middle.splitText(piece.end - piece.start);
-      const wrapper = el(doc, WRAP_TAG);
-      wrapper.dataset.kind = mark.style;
-      middle.before(wrapper);
-      wrapper.append(middle);
-      record.added.push(wrapper, tail);
-      piece.node = middle;
-      piece.start = 0;
-      piece.end = middle.length;
-      piece.wrapper = wrapper;
-    }
-    for (const mark of marks) {
-      const first = mark.pieces[0];
-      const lastPiece = mark.pieces[mark.pieces.length - 1];
-      mark.range = { startContainer: first.node, startOffset: 0, endContainer: lastPiece.node, endOffset: lastPiece.end };
-    }
-  }
-
   function clearDrawing() {
     preview.close();
     for (const mark of marks) mark.proxy?.remove();
     marks = [];
-    byNode = new Map();
-    if (useHighlights) for (const name of Object.values(HL)) win.CSS.highlights.delete(name);
-    for (const [node, { data, added }] of splits) {
-      for (const n of added) n.remove();
-      node.data = data;
-    }
-    splits = new Map();
+    paint.erase();
   }
 
   // Removes every trace: marks, the card, our host element and our style sheet.
@@ -333,7 +265,7 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
 
   // The view the preview state machine drives.
   function show(mark, state, anchor) {
-    setActive(mark);
+    paint.setActive(mark);
     fill(mark, state);
     card.hidden = false;
     card.classList.remove("open");
@@ -343,17 +275,8 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
   }
 
   function hide() {
-    setActive(null);
+    paint.setActive(null);
     if (card) { card.hidden = true; card.classList.remove("open"); root.append(card); }
-  }
-
-  function setActive(mark) {
-    if (useHighlights) {
-      if (mark) win.CSS.highlights.set(HL.active, new win.Highlight(new win.StaticRange(mark.range)));
-      else win.CSS.highlights.delete(HL.active);
-    } else {
-      for (const m of marks) for (const p of m.pieces) p.wrapper?.toggleAttribute("data-active", m === mark);
-    }
   }
 
   // Places the card under the anchor rectangle (the line the pointer is on), or above it when there is no room.
@@ -389,33 +312,13 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
       height: `${rect.height}px` });
   }
 
-  // The mark under the pointer: the caret position names a text node and offset, and the mark's own line boxes
-  // confirm the pointer is on the glyphs (past the end of a line the caret still snaps to the nearest word).
-  function markAt(x, y) {
-    const pos = doc.caretPositionFromPoint ? doc.caretPositionFromPoint(x, y) : null;
-    const node = pos ? pos.offsetNode : doc.caretRangeFromPoint?.(x, y)?.startContainer;
-    const offset = pos ? pos.offset : doc.caretRangeFromPoint?.(x, y)?.startOffset;
-    const here = byNode.get(node);
-    if (!here) return null;
-    let best = null;
-    for (const { mark, start, end } of here) {
-      if (offset < start || offset > end) continue;
-      for (const rect of rangeOf(mark).getClientRects()) {
-        if (x >= rect.left && x <= rect.right && y >= rect.top && y <= rect.bottom) {
-          if (!best || mark.item.end - mark.item.start < best.mark.item.end - best.mark.item.start) best = { mark, rect };
-        }
-      }
-    }
-    return best;
-  }
-
   function onPointerMove(event) {
     pointer = event;
     if (frame) return;
     frame = win.requestAnimationFrame(() => {
       frame = 0;
       if (isOurs(pointer.target)) return; // inside the card: its own enter/leave handle the grace period
-      const hit = marks.length ? markAt(pointer.clientX, pointer.clientY) : null;
+      const hit = marks.length ? paint.markAt(pointer.clientX, pointer.clientY) : null;
       preview.pointerAt(hit?.mark || null, hit?.rect);
     });
   }
@@ -464,5 +367,5 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
   }
 
   // `wraps`: the fallback is drawn into the page's own text nodes, so a host must clear() it before reading them.
-  return { render, clear, setKinds, reveal, lookUp, summary, wraps: !useHighlights };
+  return { render, clear, setKinds, reveal, lookUp, summary, wraps: paint.wraps };
 }

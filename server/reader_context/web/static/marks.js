@@ -122,6 +122,116 @@ function adoptStyles(target, css) {
   }
 }
 
+// src/render/highlights.js
+function rangeOf(mark) {
+  const range = mark.range.startContainer.ownerDocument.createRange();
+  range.setStart(mark.range.startContainer, mark.range.startOffset);
+  range.setEnd(mark.range.endContainer, mark.range.endOffset);
+  return range;
+}
+function createHighlights(doc, { wrap } = {}) {
+  const win = doc.defaultView;
+  const useHighlights = !wrap && typeof win.Highlight === "function" && !!win.CSS?.highlights;
+  let drawn = [];
+  let byNode = /* @__PURE__ */ new Map();
+  let splits = /* @__PURE__ */ new Map();
+  function draw(marks) {
+    drawn = marks;
+    if (useHighlights) paintHighlights(marks);
+    else drawn = wrapPieces(marks);
+    byNode = /* @__PURE__ */ new Map();
+    for (const mark of drawn) for (const p of mark.pieces) {
+      const list = byNode.get(p.node);
+      if (list) list.push({ mark, start: p.start, end: p.end });
+      else byNode.set(p.node, [{ mark, start: p.start, end: p.end }]);
+    }
+    return drawn;
+  }
+  function paintHighlights(marks) {
+    const groups = { entity: [], term: [], quoted: [] };
+    for (const mark of marks) groups[mark.style].push(new win.StaticRange(mark.range));
+    for (const [style, ranges] of Object.entries(groups)) {
+      const highlight = new win.Highlight(...ranges);
+      highlight.priority = style === "entity" ? 0 : 1;
+      win.CSS.highlights.set(HL[style], highlight);
+    }
+  }
+  function wrapPieces(marks) {
+    const all = [];
+    const kept = marks.filter((mark) => {
+      const clash = mark.pieces.some((p) => (byNode.get(p.node) || []).some((q) => p.start < q.end && q.start < p.end));
+      if (clash) return false;
+      for (const p of mark.pieces) {
+        const list = byNode.get(p.node) || [];
+        list.push(p);
+        byNode.set(p.node, list);
+        all.push({ mark, piece: p });
+      }
+      return true;
+    });
+    byNode = /* @__PURE__ */ new Map();
+    all.reverse();
+    for (const { mark, piece } of all) {
+      const node = piece.node;
+      if (!splits.has(node)) splits.set(node, { data: node.data, added: [] });
+      const record = splits.get(node);
+      const middle = node.splitText(piece.start);
+      const tail = middle.splitText(piece.end - piece.start);
+      const wrapper = doc.createElement(WRAP_TAG);
+      wrapper.dataset.kind = mark.style;
+      middle.before(wrapper);
+      wrapper.append(middle);
+      record.added.push(wrapper, tail);
+      piece.node = middle;
+      piece.start = 0;
+      piece.end = middle.length;
+      piece.wrapper = wrapper;
+    }
+    for (const mark of kept) {
+      const first = mark.pieces[0];
+      const lastPiece = mark.pieces[mark.pieces.length - 1];
+      mark.range = { startContainer: first.node, startOffset: 0, endContainer: lastPiece.node, endOffset: lastPiece.end };
+    }
+    return kept;
+  }
+  function erase() {
+    drawn = [];
+    byNode = /* @__PURE__ */ new Map();
+    if (useHighlights) for (const name of Object.values(HL)) win.CSS.highlights.delete(name);
+    for (const [node, { data, added }] of splits) {
+      for (const n of added) n.remove();
+      node.data = data;
+    }
+    splits = /* @__PURE__ */ new Map();
+  }
+  function setActive(mark) {
+    if (useHighlights) {
+      if (mark) win.CSS.highlights.set(HL.active, new win.Highlight(new win.StaticRange(mark.range)));
+      else win.CSS.highlights.delete(HL.active);
+    } else {
+      for (const m of drawn) for (const p of m.pieces) p.wrapper?.toggleAttribute("data-active", m === mark);
+    }
+  }
+  function markAt(x, y) {
+    const pos = doc.caretPositionFromPoint ? doc.caretPositionFromPoint(x, y) : null;
+    const node = pos ? pos.offsetNode : doc.caretRangeFromPoint?.(x, y)?.startContainer;
+    const offset = pos ? pos.offset : doc.caretRangeFromPoint?.(x, y)?.startOffset;
+    const here = byNode.get(node);
+    if (!here) return null;
+    let best = null;
+    for (const { mark, start, end } of here) {
+      if (offset < start || offset > end) continue;
+      for (const rect of rangeOf(mark).getClientRects()) {
+        if (x >= rect.left && x <= rect.right && y >= rect.top && y <= rect.bottom) {
+          if (!best || mark.item.end - mark.item.start < best.mark.item.end - best.mark.item.start) best = { mark, rect };
+        }
+      }
+    }
+    return best;
+  }
+  return { draw, erase, setActive, markAt, wraps: !useHighlights };
+}
+
 // src/timing.js
 var PREVIEW = Object.freeze({
   // A pointer merely crossing a mark on its way elsewhere must cost nothing: wait this long before fetching.
@@ -254,15 +364,13 @@ function firstSentences(text, n) {
 var category = (term) => term.category.replace(/_/g, " ");
 function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {}) {
   const win = doc.defaultView;
-  const useHighlights = !wrap && typeof win.Highlight === "function" && !!win.CSS?.highlights;
+  const paint = createHighlights(doc, { wrap });
   const kinds = { entity: true, term: true };
   let marks = [];
   let last = null;
   let cards = {};
   let pending = /* @__PURE__ */ new Set();
   const loading = /* @__PURE__ */ new Map();
-  let byNode = /* @__PURE__ */ new Map();
-  let splits = /* @__PURE__ */ new Map();
   let host = null;
   let root = null;
   let card = null;
@@ -295,12 +403,6 @@ function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {
     win.addEventListener("resize", onScroll, { passive: true });
   }
   const isOurs = (node) => !!node && (node === host || root?.contains(node));
-  function rangeOf(mark) {
-    const range = doc.createRange();
-    range.setStart(mark.range.startContainer, mark.range.startOffset);
-    range.setEnd(mark.range.endContainer, mark.range.endOffset);
-    return range;
-  }
   function render(blocks, analysis) {
     clearDrawing();
     last = [blocks, analysis];
@@ -353,13 +455,7 @@ function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {
       });
     }
     marks.sort((a, z) => a.order - z.order || a.start - z.start);
-    if (useHighlights) paintHighlights();
-    else wrapPieces();
-    for (const mark of marks) for (const p of mark.pieces) {
-      const list = byNode.get(p.node);
-      if (list) list.push({ mark, start: p.start, end: p.end });
-      else byNode.set(p.node, [{ mark, start: p.start, end: p.end }]);
-    }
+    marks = paint.draw(marks);
     const fragment = doc.createDocumentFragment();
     marks.forEach((mark, index) => {
       mark.index = index;
@@ -378,63 +474,11 @@ function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {
     root.insertBefore(fragment, card);
     return summary();
   }
-  function paintHighlights() {
-    const groups = { entity: [], term: [], quoted: [] };
-    for (const mark of marks) groups[mark.style].push(new win.StaticRange(mark.range));
-    for (const [style, ranges] of Object.entries(groups)) {
-      const highlight = new win.Highlight(...ranges);
-      highlight.priority = style === "entity" ? 0 : 1;
-      win.CSS.highlights.set(HL[style], highlight);
-    }
-  }
-  function wrapPieces() {
-    const all = [];
-    marks = marks.filter((mark) => {
-      const clash = mark.pieces.some((p) => (byNode.get(p.node) || []).some((q) => p.start < q.end && q.start < p.end));
-      if (clash) return false;
-      for (const p of mark.pieces) {
-        const list = byNode.get(p.node) || [];
-        list.push(p);
-        byNode.set(p.node, list);
-        all.push({ mark, piece: p });
-      }
-      return true;
-    });
-    byNode = /* @__PURE__ */ new Map();
-    all.reverse();
-    for (const { mark, piece } of all) {
-      const node = piece.node;
-      if (!splits.has(node)) splits.set(node, { data: node.data, added: [] });
-      const record = splits.get(node);
-      const middle = node.splitText(piece.start);
-      const tail = middle.splitText(piece.end - piece.start);
-      const wrapper = el(doc, WRAP_TAG);
-      wrapper.dataset.kind = mark.style;
-      middle.before(wrapper);
-      wrapper.append(middle);
-      record.added.push(wrapper, tail);
-      piece.node = middle;
-      piece.start = 0;
-      piece.end = middle.length;
-      piece.wrapper = wrapper;
-    }
-    for (const mark of marks) {
-      const first = mark.pieces[0];
-      const lastPiece = mark.pieces[mark.pieces.length - 1];
-      mark.range = { startContainer: first.node, startOffset: 0, endContainer: lastPiece.node, endOffset: lastPiece.end };
-    }
-  }
   function clearDrawing() {
     preview.close();
     for (const mark of marks) mark.proxy?.remove();
     marks = [];
-    byNode = /* @__PURE__ */ new Map();
-    if (useHighlights) for (const name of Object.values(HL)) win.CSS.highlights.delete(name);
-    for (const [node, { data, added }] of splits) {
-      for (const n of added) n.remove();
-      node.data = data;
-    }
-    splits = /* @__PURE__ */ new Map();
+    paint.erase();
   }
   function clear() {
     clearDrawing();
@@ -537,7 +581,7 @@ function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {
     });
   }
   function show(mark, state, anchor) {
-    setActive(mark);
+    paint.setActive(mark);
     fill(mark, state);
     card.hidden = false;
     card.classList.remove("open");
@@ -546,19 +590,11 @@ function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {
     place(anchor);
   }
   function hide() {
-    setActive(null);
+    paint.setActive(null);
     if (card) {
       card.hidden = true;
       card.classList.remove("open");
       root.append(card);
-    }
-  }
-  function setActive(mark) {
-    if (useHighlights) {
-      if (mark) win.CSS.highlights.set(HL.active, new win.Highlight(new win.StaticRange(mark.range)));
-      else win.CSS.highlights.delete(HL.active);
-    } else {
-      for (const m of marks) for (const p of m.pieces) p.wrapper?.toggleAttribute("data-active", m === mark);
     }
   }
   function place(anchor) {
@@ -594,30 +630,13 @@ function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {
       height: `${rect.height}px`
     });
   }
-  function markAt(x, y) {
-    const pos = doc.caretPositionFromPoint ? doc.caretPositionFromPoint(x, y) : null;
-    const node = pos ? pos.offsetNode : doc.caretRangeFromPoint?.(x, y)?.startContainer;
-    const offset = pos ? pos.offset : doc.caretRangeFromPoint?.(x, y)?.startOffset;
-    const here = byNode.get(node);
-    if (!here) return null;
-    let best = null;
-    for (const { mark, start, end } of here) {
-      if (offset < start || offset > end) continue;
-      for (const rect of rangeOf(mark).getClientRects()) {
-        if (x >= rect.left && x <= rect.right && y >= rect.top && y <= rect.bottom) {
-          if (!best || mark.item.end - mark.item.start < best.mark.item.end - best.mark.item.start) best = { mark, rect };
-        }
-      }
-    }
-    return best;
-  }
   function onPointerMove(event) {
     pointer = event;
     if (frame) return;
     frame = win.requestAnimationFrame(() => {
       frame = 0;
       if (isOurs(pointer.target)) return;
-      const hit = marks.length ? markAt(pointer.clientX, pointer.clientY) : null;
+      const hit = marks.length ? paint.markAt(pointer.clientX, pointer.clientY) : null;
       preview.pointerAt(hit?.mark || null, hit?.rect);
     });
   }
@@ -658,7 +677,7 @@ function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {
     card.tabIndex = -1;
     card.focus({ preventScroll: true });
   }
-  return { render, clear, setKinds, reveal, lookUp, summary, wraps: !useHighlights };
+  return { render, clear, setKinds, reveal, lookUp, summary, wraps: paint.wraps };
 }
 export {
   adoptStyles,

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: install system-packages run test test-fast e2e eval eval-entities eval-thresholds eval-terms bench kb clean
+.PHONY: install system-packages run test test-fast unit e2e eval eval-entities eval-thresholds eval-terms bench kb clean
 
 install: $(VENV)/.installed
 
@@ -23,14 +23,19 @@ test: install system-packages
 	$(MAKE) e2e
 
 # For local work: the unit and API tests, without gunicorn, Redis, soak, fuzz, contract and e2e runs (< 30 s).
-test-fast: install
+test-fast: install unit
 	$(BIN)/pytest -m "not slow" -q
+
+# The extension's unit tests: its pure parts on linkedom, no browser, no backend (about a second).
+unit: extension/node_modules/.installed
+	cd extension && npm run --silent test:unit
 
 system-packages:
 	bash scripts/system-packages.sh
 
 # The extension's end-to-end tests: Debian's chromium (apt-get install chromium) with the unpacked extension,
-# against a backend and pages the tests start themselves. Also builds the extension and checks the Firefox build.
+# against a backend and pages the tests start themselves. Also builds the extension, checks the Firefox build and
+# runs the unit tests (tests/unit/ is under tests/).
 e2e: install extension/node_modules/.installed
 	cd extension && npm run --silent build && SHARED=$(SHARED) node --test tests/
 

@@ -1,4 +1,4 @@
-// Builds the extension for each browser from the one source tree, and copies the shared renderer to the demo page.
+// Builds the extension for each browser from the one source tree, and the shared renderer for the demo page.
 //   dist/chrome/   background.service_worker
 //   dist/firefox/  background.scripts + browser_specific_settings.gecko
 // The content script is bundled (content scripts cannot be ES modules, and it carries Readability); the other
@@ -7,6 +7,7 @@ import { build } from "esbuild";
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEMO_BUNDLE, bundleDemo } from "./demo.mjs";
 
 const here = join(dirname(fileURLToPath(import.meta.url)), "..");
 const src = join(here, "src");
@@ -31,14 +32,11 @@ const browsers = {
   },
 };
 
-// The demo page served by the backend runs the very same renderer; the copy is committed so the backend needs no node.
-const DEMO_COPY = { from: join(src, "render", "marks.js"), to: join(here, "..", "server", "reader_context", "web", "static", "marks.js") };
-
 for (const [name, extra] of Object.entries(browsers)) {
   const out = join(here, "dist", name);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  for (const part of ["background.js", "settings.js", "popup", "options"]) cpSync(join(src, part), join(out, part), { recursive: true });
+  for (const part of ["background.js", "messages.js", "settings.js", "timing.js", "popup", "options"]) cpSync(join(src, part), join(out, part), { recursive: true });
   const manifest = { ...common, version: pkg.version, ...extra };
   writeFileSync(join(out, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
   await build({
@@ -47,8 +45,8 @@ for (const [name, extra] of Object.entries(browsers)) {
   });
 }
 
-const shared = readFileSync(DEMO_COPY.from);
+const shared = await bundleDemo();
 let current = null;
-try { current = readFileSync(DEMO_COPY.to); } catch { /* first build */ }
-if (!current || !shared.equals(current)) writeFileSync(DEMO_COPY.to, shared);
+try { current = readFileSync(DEMO_BUNDLE); } catch { /* first build */ }
+if (!current || !shared.equals(current)) writeFileSync(DEMO_BUNDLE, shared);
 console.log("built dist/chrome, dist/firefox; demo renderer up to date");

@@ -1,9 +1,8 @@
 // The background worker: the only part that talks to the backend. Content scripts cannot do it reliably:
 // the page's CSP and CORS apply to them, and Chrome asks the reader before a public page reaches a local address.
-import { loadSettings, originPattern } from "./settings.js";
-
-const ANALYZE_TIMEOUT_MS = 20000; // a long article on a cold server takes a few seconds; beyond this, say so
-const CARDS_TIMEOUT_MS = 8000;
+import { loadApiKey, loadSettings, originPattern } from "./settings.js";
+import { ANALYZE_TIMEOUT_MS, CARDS_TIMEOUT_MS } from "./timing.js";
+import { MSG, askTab, listen } from "./messages.js";
 
 class BackendError extends Error {
   constructor(code, message) {
@@ -13,7 +12,8 @@ class BackendError extends Error {
 }
 
 async function callBackend(path, init, timeout) {
-  const { backendUrl, apiKey } = await loadSettings();
+  const { backendUrl } = await loadSettings();
+  const apiKey = await loadApiKey();
   const base = backendUrl.replace(/\/+$/, "");
   // The key goes only to the server the reader set, and only as a header (never in a URL).
   const headers = { ...(init.headers || {}), ...(apiKey ? { "X-API-Key": apiKey } : {}) };
@@ -36,34 +36,26 @@ async function callBackend(path, init, timeout) {
   return body;
 }
 
-const handlers = {
+listen({
   // From the content script: only the article's blocks (id, text and what kind of block) leave the page.
-  analyze: ({ blocks }) => callBackend("/api/v1/analyze", {
+  [MSG.ANALYZE]: ({ blocks }) => callBackend("/api/v1/analyze", {
     method: "POST", headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ blocks: blocks.map(({ id, text, kind }) => (kind ? { id, text, kind } : { id, text })) }),
   }, ANALYZE_TIMEOUT_MS),
-  cards: ({ ids }) => callBackend("/api/v1/cards?" + ids.map((id) => "id=" + encodeURIComponent(id)).join("&"),
+  [MSG.CARDS]: ({ ids }) => callBackend("/api/v1/cards?" + ids.map((id) => "id=" + encodeURIComponent(id)).join("&"),
     {}, CARDS_TIMEOUT_MS),
-  health: () => callBackend("/api/v1/health", {}, CARDS_TIMEOUT_MS),
+  // From the content script, for "Look up selection": only the selected words.
+  [MSG.LOOKUP]: ({ q }) => callBackend("/api/v1/cards/lookup?q=" + encodeURIComponent(q), {}, CARDS_TIMEOUT_MS),
+  [MSG.HEALTH]: () => callBackend("/api/v1/health", {}, CARDS_TIMEOUT_MS),
   // From the popup, after the reader clicked "Analyse this page".
-  "analyze-tab": ({ tabId }) => analyzeTab(tabId),
+  [MSG.ANALYZE_TAB]: ({ tabId }) => analyzeTab(tabId),
   // From the content script, after each analysis: the toolbar badge shows how many loaded terms it marked.
-  status: ({ status }, sender) => showBadge(sender.tab?.id, status),
-};
-
-chrome.runtime.onMessage.addListener((message, sender, reply) => {
-  const handler = handlers[message?.type];
-  if (!handler) return false;
-  Promise.resolve(handler(message, sender)).then(
-    (result) => reply({ ok: true, result }),
-    (error) => reply({ ok: false, error: { code: error.code || "failed", message: error.message } }),
-  );
-  return true; // the reply comes asynchronously
+  [MSG.REPORT_STATUS]: ({ status }, sender) => showBadge(sender.tab?.id, status),
 });
 
 async function analyzeTab(tabId) {
   await chrome.scripting.executeScript({ target: { tabId }, files: ["content.js"] });
-  return chrome.tabs.sendMessage(tabId, { type: "run" });
+  return askTab(tabId, { type: MSG.RUN });
 }
 
 function showBadge(tabId, status) {
@@ -83,11 +75,29 @@ chrome.tabs.onUpdated.addListener(async (tabId, change, tab) => {
   analyzeTab(tabId).catch(() => {}); // the content script reports its own failure through the badge
 });
 
+// "Look up selection", from the context menu or its shortcut: both count as the reader's click for activeTab.
+async function lookUpTab(tabId) {
+  await chrome.scripting.executeScript({ target: { tabId }, files: ["content.js"] });
+  return askTab(tabId, { type: MSG.LOOK_UP_SELECTION });
+}
+
+chrome.runtime.onInstalled.addListener(() => {
+  chrome.contextMenus.create({ id: "look-up", title: "Look up \u201c%s\u201d in Reader Context", contexts: ["selection"] });
+});
+chrome.contextMenus.onClicked.addListener((info, tab) => {
+  if (info.menuItemId === "look-up" && tab?.id) lookUpTab(tab.id).catch(() => {});
+});
+
 // The keyboard shortcut that brings keyboard focus to the page's first mark.
-chrome.commands.onCommand.addListener(async (command, tab) => {
-  if (command !== "focus-marks" || !tab?.id) return;
-  const revealed = await chrome.tabs.sendMessage(tab.id, { type: "reveal", index: 0 }).catch(() => null);
+async function focusMarks(tabId) {
+  const revealed = await askTab(tabId, { type: MSG.REVEAL, index: 0 }).catch(() => false);
   if (revealed) return;
-  await analyzeTab(tab.id); // the shortcut counts as the reader's click: analyse, then go to the first mark
-  await chrome.tabs.sendMessage(tab.id, { type: "reveal", index: 0 });
+  await analyzeTab(tabId); // the shortcut counts as the reader's click: analyse, then go to the first mark
+  await askTab(tabId, { type: MSG.REVEAL, index: 0 });
+}
+
+chrome.commands.onCommand.addListener((command, tab) => {
+  if (!tab?.id) return;
+  if (command === "focus-marks") focusMarks(tab.id).catch(() => {});
+  if (command === "look-up-selection") lookUpTab(tab.id).catch(() => {});
 });

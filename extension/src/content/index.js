@@ -3,28 +3,29 @@
 import { createMarks } from "../render/marks.js";
 import { extractBlocks } from "./extract.js";
 import { loadSettings } from "../settings.js";
+import { createStart } from "./start.js";
+import { selectMentions } from "./density.js";
+import { REAPPLY_DELAY_MS } from "../timing.js";
+import { MSG, ask, listen } from "../messages.js";
 
-// Pages that stream in their text or re-render often would otherwise re-extract on every keystroke of a ticker.
-const REAPPLY_DELAY_MS = 400;
+// The API's limit for a name to look up; a longer selection is not a name.
+const LOOKUP_MAX_CHARS = 300;
 
 // executeScript may inject us again into a page we already run in; the first instance keeps the job.
 if (!globalThis.__readerContext) {
   globalThis.__readerContext = true;
 
   const marks = createMarks(document, {
-    fetchCards: async (ids) => unwrap(await chrome.runtime.sendMessage({ type: "cards", ids })),
+    fetchCards: (ids) => ask({ type: MSG.CARDS, ids }),
   });
+  const start = createStart(document, { goToFirst: () => marks.reveal(0) });
   let status = { state: "idle" };
   let extracted = null; // {blocks, root} of the last drawing
   let analysis = null; // the backend's answer for those blocks
   let sentText = ""; // the blocks' texts as last sent, to tell a real change from a re-render
+  let density = "section";
   let running = null;
   let timer = 0;
-
-  function unwrap(reply) {
-    if (!reply?.ok) throw Object.assign(new Error(reply?.error?.message || "No answer"), { code: reply?.error?.code });
-    return reply.result;
-  }
 
   const observer = new MutationObserver((records) => {
     const root = extracted?.root;
@@ -46,7 +47,10 @@ if (!globalThis.__readerContext) {
   // Called as soon as the answer is in: the measure is the main-thread cost of drawing it (see the e2e tests).
   function draw() {
     performance.mark("reader-context:response");
-    const counts = quietly(() => marks.render(extracted.blocks, analysis));
+    const mentions = selectMentions(analysis.mentions, extracted.blocks, density);
+    const onPage = extracted.blocks.filter((b) => b.nodes.length); // a title not shown on the page has no marks
+    const counts = quietly(() => marks.render(onPage, { ...analysis, mentions }));
+    start.show(counts);
     performance.mark("reader-context:highlighted");
     const measure = performance.measure("reader-context:highlight", "reader-context:response", "reader-context:highlighted");
     const s = analysis.stats;
@@ -55,20 +59,22 @@ if (!globalThis.__readerContext) {
   }
 
   async function analyze() {
-    const { enabled, kinds } = await loadSettings();
+    const { enabled, kinds, density: chosen } = await loadSettings();
+    density = chosen;
     if (!enabled) return { state: "off" };
     if (!extracted) marks.setKinds(kinds); // the reader's default; once drawn, the popup sets them for this page
     if (marks.wraps) quietly(() => marks.clear());
     const next = extractBlocks(document);
     if (!next.blocks.length) {
       quietly(() => marks.clear());
+      start.remove();
       return { state: "empty" };
     }
     const text = next.blocks.map((b) => b.text).join("\n");
     if (text !== sentText || !analysis) {
       status = { state: "analysing" };
       const blocks = next.blocks.map(({ id, text, kind }) => (kind ? { id, text, kind } : { id, text }));
-      analysis = unwrap(await chrome.runtime.sendMessage({ type: "analyze", blocks }));
+      analysis = await ask({ type: MSG.ANALYZE, blocks });
       sentText = text;
     }
     extracted = next; // same text, new nodes: redraw the cached answer on the page's new nodes
@@ -81,7 +87,7 @@ if (!globalThis.__readerContext) {
     running ||= analyze().catch((error) => ({ state: "error", code: error.code, message: error.message }))
       .then((result) => {
         status = result;
-        chrome.runtime.sendMessage({ type: "status", status }).catch(() => {});
+        ask({ type: MSG.REPORT_STATUS, status }).catch(() => {});
         return status;
       })
       .finally(() => { running = null; });
@@ -93,35 +99,53 @@ if (!globalThis.__readerContext) {
     observer.disconnect();
     extracted = null;
     marks.clear();
+    start.remove();
     status = { state: "cleared" };
     return status;
   }
 
-  const actions = {
-    run,
-    status: () => status,
-    clear,
-    kinds: ({ kinds }) => {
+  listen({
+    [MSG.RUN]: run,
+    [MSG.GET_STATUS]: () => status,
+    [MSG.CLEAR]: clear,
+    [MSG.KINDS]: ({ kinds }) => {
       if (status.state !== "ready") return status;
       status = { ...status, ...quietly(() => marks.setKinds(kinds)) };
+      start.show(status);
       return status;
     },
-    reveal: ({ index }) => {
-      if (status.state !== "ready") return null;
+    // Only the selected words leave the page, not the article.
+    [MSG.LOOK_UP_SELECTION]: async () => {
+      const selection = document.getSelection();
+      const text = selection.toString().replace(/\s+/g, " ").trim();
+      if (!text || !selection.rangeCount) return { state: "no-selection" };
+      const range = selection.getRangeAt(0);
+      if (text.length > LOOKUP_MAX_CHARS) {
+        marks.lookUp(range, text, null);
+        return true;
+      }
+      try {
+        marks.lookUp(range, text, (await ask({ type: MSG.LOOKUP, q: text })).card);
+      } catch {
+        marks.lookUp(range, text, null, true);
+      }
+      return true;
+    },
+    [MSG.REVEAL]: ({ index }) => {
+      if (status.state !== "ready") return false;
       marks.reveal(index);
       return true;
     },
-  };
-
-  chrome.runtime.onMessage.addListener((message, _sender, reply) => {
-    const action = actions[message?.type];
-    if (!action) return false;
-    Promise.resolve(action(message)).then(reply);
-    return true;
   });
 
-  // "Off everywhere" reaches every page at once; kinds of marks are set per page from the popup.
+  // "Off everywhere" and the density of marks reach every page at once; kinds of marks are set per page from the
+  // popup.
   chrome.storage.onChanged.addListener((changes, area) => {
-    if (area === "sync" && changes.enabled?.newValue === false && extracted) clear();
+    if (area !== "sync" || !extracted) return;
+    if (changes.enabled?.newValue === false) clear();
+    else if (changes.density && status.state === "ready") {
+      density = changes.density.newValue;
+      draw();
+    }
   });
 }

@@ -1,5 +1,6 @@
-// The options page. Every change is saved at once to storage.sync.
-import { DEFAULTS, loadSettings, saveSettings, originPattern } from "../settings.js";
+// The options page. Every change is saved at once (see settings.js for where).
+import { DEFAULTS, loadApiKey, loadSettings, saveApiKey, saveSettings, originPattern } from "../settings.js";
+import { MSG, ask } from "../messages.js";
 
 const $ = (id) => document.getElementById(id);
 let settings = await loadSettings();
@@ -39,7 +40,7 @@ function drawEnabled() {
 }
 
 $("backend").value = settings.backendUrl;
-$("api-key").value = settings.apiKey;
+$("api-key").value = await loadApiKey();
 $("server-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const url = new URL($("backend").value || DEFAULTS.backendUrl);
@@ -49,15 +50,18 @@ $("server-form").addEventListener("submit", async (event) => {
     return;
   }
   settings.backendUrl = url.origin + url.pathname.replace(/\/+$/, "");
-  settings.apiKey = $("api-key").value.trim();
-  await saveSettings({ backendUrl: settings.backendUrl, apiKey: settings.apiKey });
+  await saveSettings({ backendUrl: settings.backendUrl });
+  await saveApiKey($("api-key").value.trim());
   say("Saved.");
 });
 $("check").addEventListener("click", async () => {
   say("Checking\u2026");
-  const reply = await chrome.runtime.sendMessage({ type: "health" });
-  if (reply.ok) say(`Connected: Reader Context ${reply.result.version}, ${reply.result.knowledge.entities.toLocaleString("en")} entities.`);
-  else say(reply.error.message, true);
+  try {
+    const health = await ask({ type: MSG.HEALTH });
+    say(`Connected: Reader Context ${health.version}, ${health.knowledge.entities.toLocaleString("en")} entities.`);
+  } catch (error) {
+    say(error.message, true);
+  }
 });
 
 for (const kind of ["entity", "term"]) {
@@ -66,6 +70,11 @@ for (const kind of ["entity", "term"]) {
     settings.kinds = { ...settings.kinds, [kind]: event.target.checked };
     await saveSettings({ kinds: settings.kinds });
   });
+}
+
+for (const radio of document.querySelectorAll("input[name=density]")) {
+  radio.checked = radio.value === settings.density;
+  radio.addEventListener("change", () => saveSettings({ density: radio.value }));
 }
 
 $("site-form").addEventListener("submit", async (event) => {

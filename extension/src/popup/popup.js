@@ -1,6 +1,7 @@
 // The toolbar popup. It works on the active tab, or on the tab named by ?tab=ID when opened as a page
 // (the e2e tests do that, and it is handy when debugging a page).
 import { loadSettings, saveSettings, originPattern } from "../settings.js";
+import { MSG, ask, askTab } from "../messages.js";
 
 const $ = (id) => document.getElementById(id);
 const param = Number(new URLSearchParams(location.search).get("tab"));
@@ -37,7 +38,7 @@ function show(status) {
     detail.className = "category";
     detail.textContent = term.detail;
     button.append(detail);
-    button.addEventListener("click", () => chrome.tabs.sendMessage(tab.id, { type: "reveal", index: term.index }));
+    button.addEventListener("click", () => askTab(tab.id, { type: MSG.REVEAL, index: term.index }));
     item.append(button);
     return item;
   }));
@@ -46,20 +47,21 @@ function show(status) {
 async function analyze() {
   $("analyze").disabled = true;
   say("Analysing\u2026");
-  const reply = await chrome.runtime.sendMessage({ type: "analyze-tab", tabId: tab.id });
+  const status = await ask({ type: MSG.ANALYZE_TAB, tabId: tab.id })
+    .catch((error) => ({ state: "error", message: error.message }));
   $("analyze").disabled = false;
-  show(reply.ok ? reply.result : { state: "error", message: reply.error.message });
+  show(status);
 }
 
 $("analyze").disabled = !origin;
 $("analyze").addEventListener("click", analyze);
-$("clear").addEventListener("click", async () => show(await chrome.tabs.sendMessage(tab.id, { type: "clear" })));
+$("clear").addEventListener("click", async () => show(await askTab(tab.id, { type: MSG.CLEAR })));
 for (const kind of ["entity", "term"]) {
   $("kind-" + kind).checked = settings.kinds[kind];
   $("kind-" + kind).addEventListener("change", async (event) => {
     settings.kinds = { ...settings.kinds, [kind]: event.target.checked };
     await saveSettings({ kinds: settings.kinds });
-    show(await chrome.tabs.sendMessage(tab.id, { type: "kinds", kinds: settings.kinds }).catch(() => null));
+    show(await askTab(tab.id, { type: MSG.KINDS, kinds: settings.kinds }).catch(() => null));
   });
 }
 
@@ -77,4 +79,4 @@ $("auto").addEventListener("change", async (event) => {
 });
 
 // The content script is there only once the page was analysed; until then there is nothing to ask.
-show(await chrome.tabs.sendMessage(tab.id, { type: "status" }).catch(() => null));
+show(await askTab(tab.id, { type: MSG.GET_STATUS }).catch(() => null));

@@ -1,7 +1,6 @@
 // Reader Context marks: draws the backend's mentions and loaded terms over live text and shows their cards.
-// One module, two hosts: the extension's content script bundles it, and the demo page served by the backend
-// loads a byte-identical copy (server/reader_context/web/static/marks.js, written by extension/scripts/build.mjs;
-// edit this file, never the copy).
+// One source, two hosts: the extension's content script bundles it, and so does the demo page served by the
+// backend (server/reader_context/web/static/marks.js, made by extension/scripts/demo.mjs).
 //
 // Rules this module keeps:
 // - The page's text is never changed. The CSS Custom Highlight API paints marks without touching the DOM; where it
@@ -10,116 +9,18 @@
 // - Keyboard and screen-reader users get one visually hidden button per mark (in our shadow root, in reading
 //   order), labelled with the mark's text and its card's description; focusing one opens the card.
 
-// Page Previews' timing contract (mediawiki-extensions-Popups), which readers already know from Wikipedia.
-export const TIMING = Object.freeze({
-  // A pointer merely crossing a mark on its way elsewhere must cost nothing: wait this long before fetching.
-  FETCH_START_DELAY: 150,
-  // Total dwell before the card shows: long enough to be intended, short enough to feel immediate.
-  PREVIEW_DELAY: 500,
-  // Grace for the pointer to travel from the mark into the card (to click "Read more") before the card closes.
-  ABANDON_DELAY: 300,
-});
+import { mapBlock, unitIndex } from "./offsets.js";
+import { CARD_CSS, PAGE_CSS, adoptStyles } from "./styles.js";
+import { createHighlights, rangeOf } from "./highlights.js";
+import { createPreview } from "./preview.js";
+
+// The demo page bundles this module alone: what it needs of the others goes out from here.
+export { adoptStyles, mapBlock };
 
 const HOST_TAG = "reader-context-marks";
-const WRAP_TAG = "reader-context-mark";
-// Highlight names live in one registry per document; the prefix keeps them clear of the page's own.
-const HL = { entity: "reader-context-entity", term: "reader-context-term", quoted: "reader-context-quoted",
-  active: "reader-context-active" };
-
-// Painted in the page's own tree (highlight pseudo-elements cannot be styled from a shadow root). Colours are
-// translucent so they read on light and dark pages alike; entities are subtle, loaded terms distinct.
-const PAGE_CSS = `
-::highlight(${HL.entity}) { background-color: rgba(66, 133, 244, .14); text-decoration: underline dotted rgba(66, 133, 244, .9); }
-::highlight(${HL.term}) { background-color: rgba(255, 152, 0, .26); text-decoration: underline wavy rgba(230, 81, 0, .9); }
-::highlight(${HL.quoted}) { background-color: rgba(156, 39, 176, .16); text-decoration: underline dashed rgba(123, 31, 162, .9); }
-::highlight(${HL.active}) { background-color: rgba(255, 213, 79, .55); }
-${WRAP_TAG} { all: unset; display: inline; cursor: help; }
-${WRAP_TAG}[data-kind="entity"] { background-color: rgba(66, 133, 244, .14); text-decoration: underline dotted rgba(66, 133, 244, .9); }
-${WRAP_TAG}[data-kind="term"] { background-color: rgba(255, 152, 0, .26); text-decoration: underline wavy rgba(230, 81, 0, .9); }
-${WRAP_TAG}[data-kind="quoted"] { background-color: rgba(156, 39, 176, .16); text-decoration: underline dashed rgba(123, 31, 162, .9); }
-${WRAP_TAG}[data-active] { background-color: rgba(255, 213, 79, .55); }
-`;
-
-// Inside our shadow root, so the page's styles cannot reach it and ours cannot leak out.
-const CARD_CSS = `
-:host { all: initial; position: fixed; inset: 0 auto auto 0; width: 0; height: 0; z-index: 2147483647; }
-.proxy { position: fixed; width: 1px; height: 1px; margin: 0; padding: 0; border: 0; overflow: hidden;
-  clip-path: inset(50%); white-space: nowrap; background: none; pointer-events: none; }
-/* The focused proxy sits exactly over its mark, so the focus ring (and a screen magnifier) is where the word is. */
-.proxy:focus { clip-path: none; background: transparent; outline: 3px solid #1a73e8; outline-offset: 2px; border-radius: 3px; }
-.card { --bg: #ffffff; --fg: #202122; --muted: #54595d; --rule: #eaecf0; --accent: #3366cc; --term: #b34700; --quote: #7b1fa2;
-  position: fixed; box-sizing: border-box; width: min(340px, calc(100vw - 16px)); padding: 14px 16px 12px;
-  background: var(--bg); color: var(--fg); border: 1px solid var(--rule); border-radius: 8px;
-  box-shadow: 0 4px 18px rgba(0, 0, 0, .18), 0 1px 3px rgba(0, 0, 0, .12);
-  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; text-align: left; letter-spacing: normal;
-  overflow-wrap: anywhere; }
-.card[hidden] { display: none; }
-@media (prefers-color-scheme: dark) {
-  .card { --bg: #202124; --fg: #e8eaed; --muted: #b0b4ba; --rule: #3c4043; --accent: #8ab4f8; --term: #ffb74d; --quote: #ce93d8;
-    box-shadow: 0 4px 18px rgba(0, 0, 0, .6); }
-}
-/* Motion only for readers who have not asked for less. */
-@media (prefers-reduced-motion: no-preference) {
-  .card.open { animation: reader-context-in 120ms ease-out; }
-}
-@keyframes reader-context-in { from { opacity: 0; transform: translateY(-4px); } to { opacity: 1; transform: none; } }
-.head { display: flex; gap: 12px; align-items: flex-start; }
-.head > div { flex: 1; min-width: 0; }
-.thumb { width: 64px; height: 64px; object-fit: cover; border-radius: 4px; flex: none; }
-.kicker { margin: 0 0 2px; color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
-.card[data-kind="term"] .kicker { color: var(--term); }
-.card[data-kind="quoted"] .kicker { color: var(--quote); }
-.title { margin: 0; font: 600 17px/1.3 Georgia, "Linux Libertine", serif; }
-.desc { margin: 2px 0 0; color: var(--muted); }
-.body { margin: 8px 0 0; }
-.note { margin: 8px 0 0; color: var(--muted); font-size: 13px; }
-.source { margin: 10px 0 0; padding-top: 8px; border-top: 1px solid var(--rule); color: var(--muted); font-size: 12px;
-  display: flex; justify-content: space-between; gap: 8px; }
-a { color: var(--accent); text-decoration: none; }
-a:hover, a:focus { text-decoration: underline; }
-a:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; border-radius: 2px; }
-`;
 
 const KIND_LABEL = { person: "Person", place: "Place", organization: "Organisation", event: "Event", work: "Work",
   concept: "Concept", other: "Name" };
-
-// Builds a block from live text nodes: collapses white space the way the browser renders it (so the backend reads
-// prose, not indentation) and remembers, for every character sent, the text node and offset it came from.
-export function mapBlock(id, textNodes) {
-  let text = "";
-  const nodeOf = [];
-  const offsetOf = [];
-  let space = true; // drop leading white space
-  textNodes.forEach((node, n) => {
-    const data = node.data;
-    for (let i = 0; i < data.length; i++) {
-      const c = data.charCodeAt(i);
-      if (c === 32 || c === 10 || c === 9 || c === 13 || c === 12) {
-        if (space) continue;
-        space = true;
-        text += " ";
-      } else {
-        space = false;
-        text += data[i];
-      }
-      nodeOf.push(n);
-      offsetOf.push(i);
-    }
-  });
-  if (text.endsWith(" ")) { text = text.slice(0, -1); nodeOf.pop(); offsetOf.pop(); }
-  return { id, text, nodes: textNodes, data: textNodes.map((node) => node.data), nodeOf: Int32Array.from(nodeOf),
-    offsetOf: Int32Array.from(offsetOf) };
-}
-
-// The API counts code points; JavaScript strings count UTF-16 units. Only text with astral characters differs.
-function unitIndex(text) {
-  if (!/[\uD800-\uDFFF]/.test(text)) return (cp) => cp;
-  const units = [];
-  let u = 0;
-  for (const ch of text) { units.push(u); u += ch.length; }
-  units.push(u);
-  return (cp) => units[Math.min(cp, units.length - 1)];
-}
 
 function el(doc, tag, cls, text) {
   const node = doc.createElement(tag);
@@ -136,46 +37,24 @@ function firstSentences(text, n) {
 }
 const category = (term) => term.category.replace(/_/g, " ");
 
-// Adopted style sheets need no inline <style>, so a strict style-src CSP (the demo page's) does not block them.
-function adoptStyles(target, css) {
-  const doc = target.ownerDocument || target;
-  try {
-    const sheet = new doc.defaultView.CSSStyleSheet();
-    sheet.replaceSync(css);
-    target.adoptedStyleSheets = [...target.adoptedStyleSheets, sheet];
-    return () => { target.adoptedStyleSheets = target.adoptedStyleSheets.filter((s) => s !== sheet); };
-  } catch {
-    const style = el(doc, "style", "", css);
-    (target.head || target).append(style);
-    return () => style.remove();
-  }
-}
-
 // createMarks(document, { fetchCards(ids) -> Promise<{cards}>, wrap }) -> the renderer of one document.
 // `wrap: true` forces the fallback, which is what browsers without CSS.highlights get.
 export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {}) {
   const win = doc.defaultView;
-  const useHighlights = !wrap && typeof win.Highlight === "function" && !!win.CSS?.highlights;
+  const paint = createHighlights(doc, { wrap });
   const kinds = { entity: true, term: true };
   let marks = [];
   let last = null; // [blocks, analysis]: what render() last drew, kept to redraw on setKinds()
   let cards = {};
   let pending = new Set();
   const loading = new Map(); // card id -> promise, so a card is fetched once however many marks point at it
-  let byNode = new Map(); // text node -> [{mark, start, end}] for hit-testing the pointer
-  let splits = new Map(); // fallback only: original text node -> {data, added} to undo the wrapping exactly
 
   let host = null;
   let root = null;
   let card = null;
   let removePageStyles = null;
 
-  // What is shown, and the token that lets late answers for an earlier mark be dropped.
-  let hovered = null;
-  let openMark = null;
-  let token = 0;
-  let timers = [];
-  let abandonTimer = 0;
+  const preview = createPreview({ load: loadCard, show, hide }, win);
   let frame = 0;
   let pointer = null;
   let quiet = false; // set while focus is moved back to a mark by Escape, which must not reopen its card
@@ -189,9 +68,10 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     card.id = "card";
     card.hidden = true;
     card.setAttribute("role", "tooltip");
-    card.addEventListener("mouseenter", () => clearTimeout(abandonTimer));
-    card.addEventListener("mouseleave", () => { if (!isFocusOpen()) abandon(); });
-    card.addEventListener("focusout", (e) => { if (!isOurs(e.relatedTarget)) close(); });
+    card.addEventListener("mouseenter", preview.cardEnter);
+    card.addEventListener("mouseleave", preview.cardLeave);
+    card.addEventListener("focusin", preview.cardFocused);
+    card.addEventListener("focusout", (e) => { if (!isOurs(e.relatedTarget)) preview.close(); });
     root.append(card);
     // Outside <body>, so the article's text and its layout stay exactly as they were.
     doc.documentElement.append(host);
@@ -203,14 +83,6 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
   }
 
   const isOurs = (node) => !!node && (node === host || root?.contains(node));
-  const isFocusOpen = () => !!openMark && root?.activeElement && isOurs(root.activeElement);
-
-  function rangeOf(mark) {
-    const range = doc.createRange();
-    range.setStart(mark.range.startContainer, mark.range.startOffset);
-    range.setEnd(mark.range.endContainer, mark.range.endOffset);
-    return range;
-  }
 
   // --- drawing -------------------------------------------------------------------------------------------
 
@@ -252,11 +124,7 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
           endOffset: pieces[pieces.length - 1].end } });
     }
     marks.sort((a, z) => a.order - z.order || a.start - z.start);
-    if (useHighlights) paintHighlights(); else wrapPieces();
-    for (const mark of marks) for (const p of mark.pieces) {
-      const list = byNode.get(p.node);
-      if (list) list.push({ mark, start: p.start, end: p.end }); else byNode.set(p.node, [{ mark, start: p.start, end: p.end }]);
-    }
+    marks = paint.draw(marks);
     const fragment = doc.createDocumentFragment();
     marks.forEach((mark, index) => {
       mark.index = index;
@@ -265,74 +133,18 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
       mark.proxy.setAttribute("aria-label", label(mark));
       mark.proxy.setAttribute("aria-describedby", "card");
       mark.proxy.addEventListener("focus", () => { if (!quiet) openByFocus(mark); });
-      mark.proxy.addEventListener("blur", (e) => { if (!isOurs(e.relatedTarget)) close(); });
+      mark.proxy.addEventListener("blur", (e) => { if (!isOurs(e.relatedTarget)) preview.blur(mark); });
       fragment.append(mark.proxy);
     });
     root.insertBefore(fragment, card);
     return summary();
   }
 
-  function paintHighlights() {
-    const groups = { entity: [], term: [], quoted: [] };
-    for (const mark of marks) groups[mark.style].push(new win.StaticRange(mark.range));
-    for (const [style, ranges] of Object.entries(groups)) {
-      const highlight = new win.Highlight(...ranges);
-      highlight.priority = style === "entity" ? 0 : 1; // a loaded word inside a name shows as loaded
-      win.CSS.highlights.set(HL[style], highlight);
-    }
-  }
-
-  // Fallback: wrap each piece of text in an inert element. Pieces of one text node are split from its end
-  // backwards, so the offsets of the pieces still to do stay valid; overlapping marks are left to the first.
-  function wrapPieces() {
-    const all = [];
-    marks = marks.filter((mark) => {
-      const clash = mark.pieces.some((p) => (byNode.get(p.node) || []).some((q) => p.start < q.end && q.start < p.end));
-      if (clash) return false;
-      for (const p of mark.pieces) {
-        const list = byNode.get(p.node) || [];
-        list.push(p);
-        byNode.set(p.node, list);
-        all.push({ mark, piece: p });
-      }
-      return true;
-    });
-    byNode = new Map();
-    all.reverse(); // marks come in reading order, so this is each text node's pieces from its end backwards
-    for (const { mark, piece } of all) {
-      const node = piece.node;
-      if (!splits.has(node)) splits.set(node, { data: node.data, added: [] });
-      const record = splits.get(node);
-      const middle = node.splitText(piece.start);
-      const tail = middle.splitText(piece.end - piece.start);
-      const wrapper = el(doc, WRAP_TAG);
-      wrapper.dataset.kind = mark.style;
-      middle.before(wrapper);
-      wrapper.append(middle);
-      record.added.push(wrapper, tail);
-      piece.node = middle;
-      piece.start = 0;
-      piece.end = middle.length;
-      piece.wrapper = wrapper;
-    }
-    for (const mark of marks) {
-      const first = mark.pieces[0];
-      const lastPiece = mark.pieces[mark.pieces.length - 1];
-      mark.range = { startContainer: first.node, startOffset: 0, endContainer: lastPiece.node, endOffset: lastPiece.end };
-    }
-  }
-
   function clearDrawing() {
-    close();
+    preview.close();
     for (const mark of marks) mark.proxy?.remove();
     marks = [];
-    byNode = new Map();
-    if (useHighlights) for (const name of Object.values(HL)) win.CSS.highlights.delete(name);
-    for (const [node, { data, added }] of splits) {
-      for (const n of added) n.remove();
-      node.data = data;
-    }
-    splits = new Map();
+    paint.erase();
   }
 
   // Removes every trace: marks, the card, our host element and our style sheet.
@@ -437,8 +249,8 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     else if (state === "ready") fillEntity(cards[mark.item.card]);
     else {
       card.dataset.kind = "entity";
-      card.append(el(doc, "h2", "title", mark.item.text),
-        el(doc, "p", "desc", state === "loading" ? "Loading\u2026" : "No card could be loaded."));
+      const why = { loading: "Loading\u2026", unknown: "Reader Context has no card for these words." }[state];
+      card.append(el(doc, "h2", "title", mark.item.text), el(doc, "p", "desc", why || "No card could be loaded."));
     }
   }
 
@@ -461,15 +273,9 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
 
   // --- opening and closing ----------------------------------------------------------------------------------
 
-  function cancelTimers() {
-    timers.forEach(clearTimeout);
-    timers = [];
-    clearTimeout(abandonTimer);
-  }
-
+  // The view the preview state machine drives.
   function show(mark, state, anchor) {
-    openMark = mark;
-    setActive(mark);
+    paint.setActive(mark);
     fill(mark, state);
     card.hidden = false;
     card.classList.remove("open");
@@ -478,28 +284,14 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     place(anchor);
   }
 
-  function close() {
-    cancelTimers();
-    token++;
-    hovered = null;
-    if (!openMark) return;
-    openMark = null;
-    setActive(null);
+  function hide() {
+    paint.setActive(null);
     if (card) { card.hidden = true; card.classList.remove("open"); root.append(card); }
-  }
-
-  function setActive(mark) {
-    if (useHighlights) {
-      if (mark) win.CSS.highlights.set(HL.active, new win.Highlight(new win.StaticRange(mark.range)));
-      else win.CSS.highlights.delete(HL.active);
-    } else {
-      for (const m of marks) for (const p of m.pieces) p.wrapper?.toggleAttribute("data-active", m === mark);
-    }
   }
 
   // Places the card under the anchor rectangle (the line the pointer is on), or above it when there is no room.
   function place(anchor) {
-    const rect = anchor || rangeOf(openMark).getClientRects()[0] || rangeOf(openMark).getBoundingClientRect();
+    const rect = anchor || rangeOf(preview.open).getClientRects()[0] || rangeOf(preview.open).getBoundingClientRect();
     const vw = doc.documentElement.clientWidth;
     const vh = doc.documentElement.clientHeight;
     const { width, height } = card.getBoundingClientRect();
@@ -510,23 +302,7 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     card.style.top = `${top}px`;
   }
 
-  function openByPointer(mark, rect) {
-    cancelTimers();
-    const mine = ++token;
-    hovered = mark;
-    let ready = null;
-    timers.push(setTimeout(() => { ready = loadCard(mark); }, TIMING.FETCH_START_DELAY));
-    timers.push(setTimeout(async () => {
-      const state = await (ready || loadCard(mark));
-      if (mine === token) show(mark, state, rect); // a stale answer for a mark already left is dropped
-    }, TIMING.PREVIEW_DELAY));
-  }
-
-  // Keyboard focus is a deliberate act: no dwell, the card opens at once and fills in when its data arrives.
   function openByFocus(mark) {
-    cancelTimers();
-    const mine = ++token;
-    hovered = null;
     const range = rangeOf(mark);
     const start = range.startContainer.parentElement;
     let rect = range.getClientRects()[0];
@@ -537,8 +313,7 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     placeProxy(mark, rect);
     mark.proxy.after(card); // Tab from the mark goes into the card (its "Read more") before the next mark
     const known = mark.kind === "term" || cards[mark.item.card];
-    show(mark, known ? "ready" : pending.has(mark.item.card) ? "loading" : "missing", rect);
-    if (!known) loadCard(mark).then((state) => { if (mine === token) show(mark, state, rect); });
+    preview.focus(mark, rect, known ? "ready" : pending.has(mark.item.card) ? "loading" : "missing", !known);
   }
 
   function placeProxy(mark, rect) {
@@ -547,61 +322,24 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
       height: `${rect.height}px` });
   }
 
-  function abandon() {
-    clearTimeout(abandonTimer);
-    abandonTimer = setTimeout(close, TIMING.ABANDON_DELAY);
-  }
-
-  // The mark under the pointer: the caret position names a text node and offset, and the mark's own line boxes
-  // confirm the pointer is on the glyphs (past the end of a line the caret still snaps to the nearest word).
-  function markAt(x, y) {
-    const pos = doc.caretPositionFromPoint ? doc.caretPositionFromPoint(x, y) : null;
-    const node = pos ? pos.offsetNode : doc.caretRangeFromPoint?.(x, y)?.startContainer;
-    const offset = pos ? pos.offset : doc.caretRangeFromPoint?.(x, y)?.startOffset;
-    const here = byNode.get(node);
-    if (!here) return null;
-    let best = null;
-    for (const { mark, start, end } of here) {
-      if (offset < start || offset > end) continue;
-      for (const rect of rangeOf(mark).getClientRects()) {
-        if (x >= rect.left && x <= rect.right && y >= rect.top && y <= rect.bottom) {
-          if (!best || mark.item.end - mark.item.start < best.mark.item.end - best.mark.item.start) best = { mark, rect };
-        }
-      }
-    }
-    return best;
-  }
-
   function onPointerMove(event) {
     pointer = event;
     if (frame) return;
     frame = win.requestAnimationFrame(() => {
       frame = 0;
       if (isOurs(pointer.target)) return; // inside the card: its own enter/leave handle the grace period
-      const hit = marks.length ? markAt(pointer.clientX, pointer.clientY) : null;
-      const mark = hit?.mark || null;
-      if (mark && mark === openMark) { clearTimeout(abandonTimer); return; }
-      if (mark === hovered) return;
-      if (mark) {
-        openByPointer(mark, hit.rect);
-      } else if (openMark && !isFocusOpen()) {
-        hovered = null;
-        abandon();
-      } else if (hovered) {
-        cancelTimers();
-        token++;
-        hovered = null;
-      }
+      const hit = marks.length ? paint.markAt(pointer.clientX, pointer.clientY) : null;
+      preview.pointerAt(hit?.mark || null, hit?.rect);
     });
   }
 
   // Escape closes the card; if focus was inside the card it returns to the mark, without reopening the card.
   function onKeyDown(event) {
-    if (event.key !== "Escape" || !openMark) return;
-    const mark = openMark;
+    const mark = preview.open;
+    if (event.key !== "Escape" || !mark) return;
     const inCard = card.contains(root.activeElement);
-    close();
-    if (inCard) {
+    preview.close();
+    if (inCard && mark.proxy) {
       quiet = true;
       mark.proxy.focus({ preventScroll: true });
       quiet = false;
@@ -610,9 +348,10 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
   }
 
   function onScroll() {
-    if (!openMark) return;
-    const rect = rangeOf(openMark).getClientRects()[0];
-    if (isFocusOpen()) placeProxy(openMark, rect);
+    const mark = preview.open;
+    if (!mark) return;
+    const rect = rangeOf(mark).getClientRects()[0];
+    if (preview.openedBy === "focus" && mark.proxy) placeProxy(mark, rect);
     if (rect) place(rect);
   }
 
@@ -622,6 +361,21 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     if (mark) mark.proxy.focus({ preventScroll: true });
   }
 
+  // Shows `found` (a card, or null when the backend knows none) for the words the reader selected, at the
+  // selection (the API's GET /cards/lookup). Focus goes into the card so a screen reader reads it; it closes on Escape or when focus leaves.
+  // `failed`: the backend could not be asked, which is not the same as knowing no card.
+  function lookUp(range, text, found, failed = false) {
+    ensureHost();
+    if (found) cards[found.id] = found;
+    const { startContainer, startOffset, endContainer, endOffset } = range; // the selection may change; we may not
+    const mark = { kind: "entity", item: { text, card: found?.id },
+      range: { startContainer, startOffset, endContainer, endOffset } };
+    const rect = range.getClientRects()[0] || range.getBoundingClientRect();
+    preview.showFocused(mark, found ? "ready" : failed ? "missing" : "unknown", rect);
+    card.tabIndex = -1;
+    card.focus({ preventScroll: true });
+  }
+
   // `wraps`: the fallback is drawn into the page's own text nodes, so a host must clear() it before reading them.
-  return { render, clear, setKinds, reveal, summary, wraps: !useHighlights };
+  return { render, clear, setKinds, reveal, lookUp, summary, wraps: paint.wraps };
 }

@@ -1,4 +1,4 @@
-// The demo page: the same renderer as the extension (marks.js, copied from extension/src/render/), drawing on
+// The demo page: the same renderer as the extension (marks.js, bundled from extension/src/render/), drawing on
 // paragraphs the reader pasted, so the product can be tried without installing anything.
 import { createMarks, mapBlock } from "/static/marks.js";
 

@@ -1,34 +1,62 @@
-// Reader Context marks: draws the backend's mentions and loaded terms over live text and shows their cards.
-// One module, two hosts: the extension's content script bundles it, and the demo page served by the backend
-// loads a byte-identical copy (server/reader_context/web/static/marks.js, written by extension/scripts/build.mjs;
-// edit this file, never the copy).
-//
-// Rules this module keeps:
-// - The page's text is never changed. The CSS Custom Highlight API paints marks without touching the DOM; where it
-//   is missing, text is wrapped in inert <reader-context-mark> elements and unwrapped exactly on clear().
-// - Every string from the server is inserted with textContent; nothing remote is ever parsed as HTML.
-// - Keyboard and screen-reader users get one visually hidden button per mark (in our shadow root, in reading
-//   order), labelled with the mark's text and its card's description; focusing one opens the card.
+// Made by extension/scripts/demo.mjs from extension/src/render/marks.js: edit that, never this.
 
-// Page Previews' timing contract (mediawiki-extensions-Popups), which readers already know from Wikipedia.
-export const TIMING = Object.freeze({
-  // A pointer merely crossing a mark on its way elsewhere must cost nothing: wait this long before fetching.
-  FETCH_START_DELAY: 150,
-  // Total dwell before the card shows: long enough to be intended, short enough to feel immediate.
-  PREVIEW_DELAY: 500,
-  // Grace for the pointer to travel from the mark into the card (to click "Read more") before the card closes.
-  ABANDON_DELAY: 300,
-});
+// src/render/offsets.js
+function mapBlock(id, textNodes) {
+  let text = "";
+  const nodeOf = [];
+  const offsetOf = [];
+  let space = true;
+  textNodes.forEach((node, n) => {
+    const data = node.data;
+    for (let i = 0; i < data.length; i++) {
+      const c = data.charCodeAt(i);
+      if (c === 32 || c === 10 || c === 9 || c === 13 || c === 12) {
+        if (space) continue;
+        space = true;
+        text += " ";
+      } else {
+        space = false;
+        text += data[i];
+      }
+      nodeOf.push(n);
+      offsetOf.push(i);
+    }
+  });
+  if (text.endsWith(" ")) {
+    text = text.slice(0, -1);
+    nodeOf.pop();
+    offsetOf.pop();
+  }
+  return {
+    id,
+    text,
+    nodes: textNodes,
+    data: textNodes.map((node) => node.data),
+    nodeOf: Int32Array.from(nodeOf),
+    offsetOf: Int32Array.from(offsetOf)
+  };
+}
+function unitIndex(text) {
+  if (!/[\uD800-\uDFFF]/.test(text)) return (cp) => cp;
+  const units = [];
+  let u = 0;
+  for (const ch of text) {
+    units.push(u);
+    u += ch.length;
+  }
+  units.push(u);
+  return (cp) => units[Math.min(cp, units.length - 1)];
+}
 
-const HOST_TAG = "reader-context-marks";
-const WRAP_TAG = "reader-context-mark";
-// Highlight names live in one registry per document; the prefix keeps them clear of the page's own.
-const HL = { entity: "reader-context-entity", term: "reader-context-term", quoted: "reader-context-quoted",
-  active: "reader-context-active" };
-
-// Painted in the page's own tree (highlight pseudo-elements cannot be styled from a shadow root). Colours are
-// translucent so they read on light and dark pages alike; entities are subtle, loaded terms distinct.
-const PAGE_CSS = `
+// src/render/styles.js
+var WRAP_TAG = "reader-context-mark";
+var HL = {
+  entity: "reader-context-entity",
+  term: "reader-context-term",
+  quoted: "reader-context-quoted",
+  active: "reader-context-active"
+};
+var PAGE_CSS = `
 ::highlight(${HL.entity}) { background-color: rgba(66, 133, 244, .14); text-decoration: underline dotted rgba(66, 133, 244, .9); }
 ::highlight(${HL.term}) { background-color: rgba(255, 152, 0, .26); text-decoration: underline wavy rgba(230, 81, 0, .9); }
 ::highlight(${HL.quoted}) { background-color: rgba(156, 39, 176, .16); text-decoration: underline dashed rgba(123, 31, 162, .9); }
@@ -39,9 +67,7 @@ ${WRAP_TAG}[data-kind="term"] { background-color: rgba(255, 152, 0, .26); text-d
 ${WRAP_TAG}[data-kind="quoted"] { background-color: rgba(156, 39, 176, .16); text-decoration: underline dashed rgba(123, 31, 162, .9); }
 ${WRAP_TAG}[data-active] { background-color: rgba(255, 213, 79, .55); }
 `;
-
-// Inside our shadow root, so the page's styles cannot reach it and ours cannot leak out.
-const CARD_CSS = `
+var CARD_CSS = `
 :host { all: initial; position: fixed; inset: 0 auto auto 0; width: 0; height: 0; z-index: 2147483647; }
 .proxy { position: fixed; width: 1px; height: 1px; margin: 0; padding: 0; border: 0; overflow: hidden;
   clip-path: inset(50%); white-space: nowrap; background: none; pointer-events: none; }
@@ -79,107 +105,280 @@ a { color: var(--accent); text-decoration: none; }
 a:hover, a:focus { text-decoration: underline; }
 a:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; border-radius: 2px; }
 `;
-
-const KIND_LABEL = { person: "Person", place: "Place", organization: "Organisation", event: "Event", work: "Work",
-  concept: "Concept", other: "Name" };
-
-// Builds a block from live text nodes: collapses white space the way the browser renders it (so the backend reads
-// prose, not indentation) and remembers, for every character sent, the text node and offset it came from.
-export function mapBlock(id, textNodes) {
-  let text = "";
-  const nodeOf = [];
-  const offsetOf = [];
-  let space = true; // drop leading white space
-  textNodes.forEach((node, n) => {
-    const data = node.data;
-    for (let i = 0; i < data.length; i++) {
-      const c = data.charCodeAt(i);
-      if (c === 32 || c === 10 || c === 9 || c === 13 || c === 12) {
-        if (space) continue;
-        space = true;
-        text += " ";
-      } else {
-        space = false;
-        text += data[i];
-      }
-      nodeOf.push(n);
-      offsetOf.push(i);
-    }
-  });
-  if (text.endsWith(" ")) { text = text.slice(0, -1); nodeOf.pop(); offsetOf.pop(); }
-  return { id, text, nodes: textNodes, data: textNodes.map((node) => node.data), nodeOf: Int32Array.from(nodeOf),
-    offsetOf: Int32Array.from(offsetOf) };
-}
-
-// The API counts code points; JavaScript strings count UTF-16 units. Only text with astral characters differs.
-function unitIndex(text) {
-  if (!/[\uD800-\uDFFF]/.test(text)) return (cp) => cp;
-  const units = [];
-  let u = 0;
-  for (const ch of text) { units.push(u); u += ch.length; }
-  units.push(u);
-  return (cp) => units[Math.min(cp, units.length - 1)];
-}
-
-function el(doc, tag, cls, text) {
-  const node = doc.createElement(tag);
-  if (cls) node.className = cls;
-  if (text) node.textContent = text;
-  return node;
-}
-
-const httpUrl = (url) => typeof url === "string" && /^https?:\/\//i.test(url);
-// The first n sentences; a full stop after a capital ("U.S.") does not end one.
-function firstSentences(text, n) {
-  const ends = [...text.matchAll(/[\p{Ll}\d)"'\u201d\u2019][.!?]+(?=\s+[\p{Lu}"'\u201c\u2018(]|\s*$)/gu)];
-  return ends.length > n ? text.slice(0, ends[n - 1].index + ends[n - 1][0].length) : text;
-}
-const category = (term) => term.category.replace(/_/g, " ");
-
-// Adopted style sheets need no inline <style>, so a strict style-src CSP (the demo page's) does not block them.
 function adoptStyles(target, css) {
   const doc = target.ownerDocument || target;
   try {
     const sheet = new doc.defaultView.CSSStyleSheet();
     sheet.replaceSync(css);
     target.adoptedStyleSheets = [...target.adoptedStyleSheets, sheet];
-    return () => { target.adoptedStyleSheets = target.adoptedStyleSheets.filter((s) => s !== sheet); };
+    return () => {
+      target.adoptedStyleSheets = target.adoptedStyleSheets.filter((s) => s !== sheet);
+    };
   } catch {
-    const style = el(doc, "style", "", css);
+    const style = doc.createElement("style");
+    style.textContent = css;
     (target.head || target).append(style);
     return () => style.remove();
   }
 }
 
-// createMarks(document, { fetchCards(ids) -> Promise<{cards}>, wrap }) -> the renderer of one document.
-// `wrap: true` forces the fallback, which is what browsers without CSS.highlights get.
-export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {}) {
+// src/render/highlights.js
+function rangeOf(mark) {
+  const range = mark.range.startContainer.ownerDocument.createRange();
+  range.setStart(mark.range.startContainer, mark.range.startOffset);
+  range.setEnd(mark.range.endContainer, mark.range.endOffset);
+  return range;
+}
+function createHighlights(doc, { wrap } = {}) {
   const win = doc.defaultView;
   const useHighlights = !wrap && typeof win.Highlight === "function" && !!win.CSS?.highlights;
+  let drawn = [];
+  let byNode = /* @__PURE__ */ new Map();
+  let splits = /* @__PURE__ */ new Map();
+  function draw(marks) {
+    drawn = marks;
+    if (useHighlights) paintHighlights(marks);
+    else drawn = wrapPieces(marks);
+    byNode = /* @__PURE__ */ new Map();
+    for (const mark of drawn) for (const p of mark.pieces) {
+      const list = byNode.get(p.node);
+      if (list) list.push({ mark, start: p.start, end: p.end });
+      else byNode.set(p.node, [{ mark, start: p.start, end: p.end }]);
+    }
+    return drawn;
+  }
+  function paintHighlights(marks) {
+    const groups = { entity: [], term: [], quoted: [] };
+    for (const mark of marks) groups[mark.style].push(new win.StaticRange(mark.range));
+    for (const [style, ranges] of Object.entries(groups)) {
+      const highlight = new win.Highlight(...ranges);
+      highlight.priority = style === "entity" ? 0 : 1;
+      win.CSS.highlights.set(HL[style], highlight);
+    }
+  }
+  function wrapPieces(marks) {
+    const all = [];
+    const kept = marks.filter((mark) => {
+      const clash = mark.pieces.some((p) => (byNode.get(p.node) || []).some((q) => p.start < q.end && q.start < p.end));
+      if (clash) return false;
+      for (const p of mark.pieces) {
+        const list = byNode.get(p.node) || [];
+        list.push(p);
+        byNode.set(p.node, list);
+        all.push({ mark, piece: p });
+      }
+      return true;
+    });
+    byNode = /* @__PURE__ */ new Map();
+    all.reverse();
+    for (const { mark, piece } of all) {
+      const node = piece.node;
+      if (!splits.has(node)) splits.set(node, { data: node.data, added: [] });
+      const record = splits.get(node);
+      const middle = node.splitText(piece.start);
+      const tail = middle.splitText(piece.end - piece.start);
+      const wrapper = doc.createElement(WRAP_TAG);
+      wrapper.dataset.kind = mark.style;
+      middle.before(wrapper);
+      wrapper.append(middle);
+      record.added.push(wrapper, tail);
+      piece.node = middle;
+      piece.start = 0;
+      piece.end = middle.length;
+      piece.wrapper = wrapper;
+    }
+    for (const mark of kept) {
+      const first = mark.pieces[0];
+      const lastPiece = mark.pieces[mark.pieces.length - 1];
+      mark.range = { startContainer: first.node, startOffset: 0, endContainer: lastPiece.node, endOffset: lastPiece.end };
+    }
+    return kept;
+  }
+  function erase() {
+    drawn = [];
+    byNode = /* @__PURE__ */ new Map();
+    if (useHighlights) for (const name of Object.values(HL)) win.CSS.highlights.delete(name);
+    for (const [node, { data, added }] of splits) {
+      for (const n of added) n.remove();
+      node.data = data;
+    }
+    splits = /* @__PURE__ */ new Map();
+  }
+  function setActive(mark) {
+    if (useHighlights) {
+      if (mark) win.CSS.highlights.set(HL.active, new win.Highlight(new win.StaticRange(mark.range)));
+      else win.CSS.highlights.delete(HL.active);
+    } else {
+      for (const m of drawn) for (const p of m.pieces) p.wrapper?.toggleAttribute("data-active", m === mark);
+    }
+  }
+  function markAt(x, y) {
+    const pos = doc.caretPositionFromPoint ? doc.caretPositionFromPoint(x, y) : null;
+    const node = pos ? pos.offsetNode : doc.caretRangeFromPoint?.(x, y)?.startContainer;
+    const offset = pos ? pos.offset : doc.caretRangeFromPoint?.(x, y)?.startOffset;
+    const here = byNode.get(node);
+    if (!here) return null;
+    let best = null;
+    for (const { mark, start, end } of here) {
+      if (offset < start || offset > end) continue;
+      for (const rect of rangeOf(mark).getClientRects()) {
+        if (x >= rect.left && x <= rect.right && y >= rect.top && y <= rect.bottom) {
+          if (!best || mark.item.end - mark.item.start < best.mark.item.end - best.mark.item.start) best = { mark, rect };
+        }
+      }
+    }
+    return best;
+  }
+  return { draw, erase, setActive, markAt, wraps: !useHighlights };
+}
+
+// src/timing.js
+var PREVIEW = Object.freeze({
+  // A pointer merely crossing a mark on its way elsewhere must cost nothing: wait this long before fetching.
+  FETCH_START_DELAY: 150,
+  // Total dwell before the card shows: long enough to be intended, short enough to feel immediate.
+  PREVIEW_DELAY: 500,
+  // Grace for the pointer to travel from the mark into the card (to click "Read more") before the card closes.
+  ABANDON_DELAY: 300
+});
+
+// src/render/preview.js
+function createPreview(view, timers) {
+  let hovered = null;
+  let open = null;
+  let openedBy = null;
+  let token = 0;
+  let dwell = [];
+  let abandonTimer = 0;
+  function cancel() {
+    dwell.forEach((id) => timers.clearTimeout(id));
+    dwell = [];
+    timers.clearTimeout(abandonTimer);
+  }
+  function show(mark, state, anchor, by) {
+    open = mark;
+    openedBy = by;
+    view.show(mark, state, anchor, by);
+  }
+  function close() {
+    cancel();
+    token++;
+    hovered = null;
+    if (!open) return;
+    open = null;
+    openedBy = null;
+    view.hide();
+  }
+  function abandon() {
+    timers.clearTimeout(abandonTimer);
+    abandonTimer = timers.setTimeout(close, PREVIEW.ABANDON_DELAY);
+  }
+  function pointerAt(mark, anchor) {
+    if (mark && mark === open) {
+      timers.clearTimeout(abandonTimer);
+      return;
+    }
+    if (mark === hovered) return;
+    if (mark) {
+      cancel();
+      const mine = ++token;
+      hovered = mark;
+      let ready = null;
+      dwell.push(timers.setTimeout(() => {
+        ready = view.load(mark);
+      }, PREVIEW.FETCH_START_DELAY));
+      dwell.push(timers.setTimeout(async () => {
+        const state = await (ready || view.load(mark));
+        if (mine === token) show(mark, state, anchor, "pointer");
+      }, PREVIEW.PREVIEW_DELAY));
+    } else if (open && openedBy === "pointer") {
+      hovered = null;
+      abandon();
+    } else if (hovered) {
+      cancel();
+      token++;
+      hovered = null;
+    }
+  }
+  function focus(mark, anchor, now, fetch) {
+    cancel();
+    const mine = ++token;
+    hovered = null;
+    show(mark, now, anchor, "focus");
+    if (fetch) view.load(mark).then((state) => {
+      if (mine === token) show(mark, state, anchor, "focus");
+    });
+  }
+  return {
+    pointerAt,
+    focus,
+    close,
+    // A card shown directly (a looked-up selection) belongs to focus: it closes on blur or Escape.
+    showFocused: (mark, state, anchor) => {
+      close();
+      show(mark, state, anchor, "focus");
+    },
+    blur: (mark) => {
+      if (open === mark && openedBy === "focus") close();
+    },
+    cardEnter: () => timers.clearTimeout(abandonTimer),
+    cardLeave: () => {
+      if (openedBy === "pointer") abandon();
+    },
+    // Focus moved into a hovered card ("Read more") makes it the reader's: it now stays until blur or Escape.
+    cardFocused: () => {
+      openedBy = "focus";
+      timers.clearTimeout(abandonTimer);
+    },
+    get open() {
+      return open;
+    },
+    get openedBy() {
+      return openedBy;
+    }
+  };
+}
+
+// src/render/marks.js
+var HOST_TAG = "reader-context-marks";
+var KIND_LABEL = {
+  person: "Person",
+  place: "Place",
+  organization: "Organisation",
+  event: "Event",
+  work: "Work",
+  concept: "Concept",
+  other: "Name"
+};
+function el(doc, tag, cls, text) {
+  const node = doc.createElement(tag);
+  if (cls) node.className = cls;
+  if (text) node.textContent = text;
+  return node;
+}
+var httpUrl = (url) => typeof url === "string" && /^https?:\/\//i.test(url);
+function firstSentences(text, n) {
+  const ends = [...text.matchAll(/[\p{Ll}\d)"'\u201d\u2019][.!?]+(?=\s+[\p{Lu}"'\u201c\u2018(]|\s*$)/gu)];
+  return ends.length > n ? text.slice(0, ends[n - 1].index + ends[n - 1][0].length) : text;
+}
+var category = (term) => term.category.replace(/_/g, " ");
+function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wrap } = {}) {
+  const win = doc.defaultView;
+  const paint = createHighlights(doc, { wrap });
   const kinds = { entity: true, term: true };
   let marks = [];
-  let last = null; // [blocks, analysis]: what render() last drew, kept to redraw on setKinds()
+  let last = null;
   let cards = {};
-  let pending = new Set();
-  const loading = new Map(); // card id -> promise, so a card is fetched once however many marks point at it
-  let byNode = new Map(); // text node -> [{mark, start, end}] for hit-testing the pointer
-  let splits = new Map(); // fallback only: original text node -> {data, added} to undo the wrapping exactly
-
+  let pending = /* @__PURE__ */ new Set();
+  const loading = /* @__PURE__ */ new Map();
   let host = null;
   let root = null;
   let card = null;
   let removePageStyles = null;
-
-  // What is shown, and the token that lets late answers for an earlier mark be dropped.
-  let hovered = null;
-  let openMark = null;
-  let token = 0;
-  let timers = [];
-  let abandonTimer = 0;
+  const preview = createPreview({ load: loadCard, show, hide }, win);
   let frame = 0;
   let pointer = null;
-  let quiet = false; // set while focus is moved back to a mark by Escape, which must not reopen its card
-
+  let quiet = false;
   function ensureHost() {
     if (host?.isConnected) return;
     host = el(doc, HOST_TAG);
@@ -189,11 +388,13 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     card.id = "card";
     card.hidden = true;
     card.setAttribute("role", "tooltip");
-    card.addEventListener("mouseenter", () => clearTimeout(abandonTimer));
-    card.addEventListener("mouseleave", () => { if (!isFocusOpen()) abandon(); });
-    card.addEventListener("focusout", (e) => { if (!isOurs(e.relatedTarget)) close(); });
+    card.addEventListener("mouseenter", preview.cardEnter);
+    card.addEventListener("mouseleave", preview.cardLeave);
+    card.addEventListener("focusin", preview.cardFocused);
+    card.addEventListener("focusout", (e) => {
+      if (!isOurs(e.relatedTarget)) preview.close();
+    });
     root.append(card);
-    // Outside <body>, so the article's text and its layout stay exactly as they were.
     doc.documentElement.append(host);
     removePageStyles ||= adoptStyles(doc, PAGE_CSS);
     doc.addEventListener("mousemove", onPointerMove, { passive: true });
@@ -201,19 +402,7 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     win.addEventListener("scroll", onScroll, { passive: true, capture: true });
     win.addEventListener("resize", onScroll, { passive: true });
   }
-
   const isOurs = (node) => !!node && (node === host || root?.contains(node));
-  const isFocusOpen = () => !!openMark && root?.activeElement && isOurs(root.activeElement);
-
-  function rangeOf(mark) {
-    const range = doc.createRange();
-    range.setStart(mark.range.startContainer, mark.range.startOffset);
-    range.setEnd(mark.range.endContainer, mark.range.endOffset);
-    return range;
-  }
-
-  // --- drawing -------------------------------------------------------------------------------------------
-
   function render(blocks, analysis) {
     clearDrawing();
     last = [blocks, analysis];
@@ -222,13 +411,15 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     ensureHost();
     const byId = new Map(blocks.map((b, i) => [b.id, { block: b, order: i, unit: unitIndex(b.text) }]));
     const items = [];
-    if (kinds.entity) for (const m of analysis.mentions) if (m.card) items.push({ kind: "entity", item: m });
+    if (kinds.entity) {
+      for (const m of analysis.mentions) if (m.card) items.push({ kind: "entity", item: m });
+    }
     if (kinds.term) for (const t of analysis.terms) items.push({ kind: "term", item: t });
-    const seen = new Set();
+    const seen = /* @__PURE__ */ new Set();
     for (const { kind, item } of items) {
       const at = byId.get(item.block);
       const key = `${kind} ${item.block} ${item.start} ${item.end}`;
-      if (!at || seen.has(key)) continue; // one mark per span, even if the server names it twice
+      if (!at || seen.has(key)) continue;
       seen.add(key);
       const start = at.unit(item.start);
       const end = at.unit(item.end);
@@ -240,23 +431,31 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
       const endNode = b.nodes[lastNode];
       const pieces = [];
       for (let n = first; n <= lastNode; n++) {
-        pieces.push({ node: b.nodes[n], start: n === first ? b.offsetOf[start] : 0,
-          end: n === lastNode ? b.offsetOf[end - 1] + 1 : b.nodes[n].length });
+        pieces.push({
+          node: b.nodes[n],
+          start: n === first ? b.offsetOf[start] : 0,
+          end: n === lastNode ? b.offsetOf[end - 1] + 1 : b.nodes[n].length
+        });
       }
-      // A page script may have changed the text since it was read; a mark on the wrong words is worse than none
-      // (the host re-reads the page and draws again).
       if (pieces.some((p, i) => !p.node.isConnected || p.node.data !== b.data[first + i])) continue;
       const style = kind === "term" && item.attributed ? "quoted" : kind;
-      marks.push({ kind, style, item, order: at.order, start, pieces,
-        range: { startContainer: startNode, startOffset: pieces[0].start, endContainer: endNode,
-          endOffset: pieces[pieces.length - 1].end } });
+      marks.push({
+        kind,
+        style,
+        item,
+        order: at.order,
+        start,
+        pieces,
+        range: {
+          startContainer: startNode,
+          startOffset: pieces[0].start,
+          endContainer: endNode,
+          endOffset: pieces[pieces.length - 1].end
+        }
+      });
     }
     marks.sort((a, z) => a.order - z.order || a.start - z.start);
-    if (useHighlights) paintHighlights(); else wrapPieces();
-    for (const mark of marks) for (const p of mark.pieces) {
-      const list = byNode.get(p.node);
-      if (list) list.push({ mark, start: p.start, end: p.end }); else byNode.set(p.node, [{ mark, start: p.start, end: p.end }]);
-    }
+    marks = paint.draw(marks);
     const fragment = doc.createDocumentFragment();
     marks.forEach((mark, index) => {
       mark.index = index;
@@ -264,78 +463,23 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
       mark.proxy.type = "button";
       mark.proxy.setAttribute("aria-label", label(mark));
       mark.proxy.setAttribute("aria-describedby", "card");
-      mark.proxy.addEventListener("focus", () => { if (!quiet) openByFocus(mark); });
-      mark.proxy.addEventListener("blur", (e) => { if (!isOurs(e.relatedTarget)) close(); });
+      mark.proxy.addEventListener("focus", () => {
+        if (!quiet) openByFocus(mark);
+      });
+      mark.proxy.addEventListener("blur", (e) => {
+        if (!isOurs(e.relatedTarget)) preview.blur(mark);
+      });
       fragment.append(mark.proxy);
     });
     root.insertBefore(fragment, card);
     return summary();
   }
-
-  function paintHighlights() {
-    const groups = { entity: [], term: [], quoted: [] };
-    for (const mark of marks) groups[mark.style].push(new win.StaticRange(mark.range));
-    for (const [style, ranges] of Object.entries(groups)) {
-      const highlight = new win.Highlight(...ranges);
-      highlight.priority = style === "entity" ? 0 : 1; // a loaded word inside a name shows as loaded
-      win.CSS.highlights.set(HL[style], highlight);
-    }
-  }
-
-  // Fallback: wrap each piece of text in an inert element. Pieces of one text node are split from its end
-  // backwards, so the offsets of the pieces still to do stay valid; overlapping marks are left to the first.
-  function wrapPieces() {
-    const all = [];
-    marks = marks.filter((mark) => {
-      const clash = mark.pieces.some((p) => (byNode.get(p.node) || []).some((q) => p.start < q.end && q.start < p.end));
-      if (clash) return false;
-      for (const p of mark.pieces) {
-        const list = byNode.get(p.node) || [];
-        list.push(p);
-        byNode.set(p.node, list);
-        all.push({ mark, piece: p });
-      }
-      return true;
-    });
-    byNode = new Map();
-    all.reverse(); // marks come in reading order, so this is each text node's pieces from its end backwards
-    for (const { mark, piece } of all) {
-      const node = piece.node;
-      if (!splits.has(node)) splits.set(node, { data: node.data, added: [] });
-      const record = splits.get(node);
-      const middle = node.splitText(piece.start);
-      const tail = middle.splitText(piece.end - piece.start);
-      const wrapper = el(doc, WRAP_TAG);
-      wrapper.dataset.kind = mark.style;
-      middle.before(wrapper);
-      wrapper.append(middle);
-      record.added.push(wrapper, tail);
-      piece.node = middle;
-      piece.start = 0;
-      piece.end = middle.length;
-      piece.wrapper = wrapper;
-    }
-    for (const mark of marks) {
-      const first = mark.pieces[0];
-      const lastPiece = mark.pieces[mark.pieces.length - 1];
-      mark.range = { startContainer: first.node, startOffset: 0, endContainer: lastPiece.node, endOffset: lastPiece.end };
-    }
-  }
-
   function clearDrawing() {
-    close();
+    preview.close();
     for (const mark of marks) mark.proxy?.remove();
     marks = [];
-    byNode = new Map();
-    if (useHighlights) for (const name of Object.values(HL)) win.CSS.highlights.delete(name);
-    for (const [node, { data, added }] of splits) {
-      for (const n of added) n.remove();
-      node.data = data;
-    }
-    splits = new Map();
+    paint.erase();
   }
-
-  // Removes every trace: marks, the card, our host element and our style sheet.
   function clear() {
     clearDrawing();
     last = null;
@@ -348,35 +492,28 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     win.removeEventListener("scroll", onScroll, true);
     win.removeEventListener("resize", onScroll);
   }
-
   function setKinds(next) {
     Object.assign(kinds, next);
     return last ? render(...last) : summary();
   }
-
   function summary() {
     const terms = marks.filter((m) => m.kind === "term");
     return {
       entities: marks.length - terms.length,
       terms: terms.length,
-      termList: terms.map((m) => ({ index: m.index, text: m.item.text, detail: category(m.item) +
-        (!m.item.attributed ? "" : m.item.attributed.speaker ? ", quoting " + m.item.attributed.speaker : ", in a quote") })),
+      termList: terms.map((m) => ({ index: m.index, text: m.item.text, detail: category(m.item) + (m.item.attributed ? m.item.attributed.speaker ? ", quoting " + m.item.attributed.speaker : ", in a quote" : m.item.reported ? ", " + reportedSpeech(m.item.reported) : "") }))
     };
   }
-
-  // --- what the card and the label say ----------------------------------------------------------------------
-
   function label(mark) {
     const item = mark.item;
     if (mark.kind === "term") {
-      const quote = item.attributed ? `, in a quote${item.attributed.speaker ? " from " + item.attributed.speaker : ""}` : "";
+      const quote = item.attributed ? `, in a quote${item.attributed.speaker ? " from " + item.attributed.speaker : ""}` : item.reported ? ", " + reportedSpeech(item.reported) : "";
       return `${item.text}: loaded term, ${category(item)}${quote}. ${item.why}`;
     }
     const c = cards[item.card];
     if (!c) return `${item.text}: name, card not loaded yet`;
     return `${item.text}: ${c.title}${c.description ? ", " + c.description : ""}`;
   }
-
   function fillEntity(c) {
     card.dataset.kind = "entity";
     const head = el(doc, "div", "head");
@@ -405,21 +542,23 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     }
     card.append(source);
   }
-
   function fillTerm(t) {
     card.dataset.kind = t.attributed ? "quoted" : "term";
-    card.append(el(doc, "p", "kicker", "Loaded term \u00b7 " + category(t)), el(doc, "h2", "title", `\u201c${t.text}\u201d`));
+    card.append(el(doc, "p", "kicker", "Loaded term \xB7 " + category(t)), el(doc, "h2", "title", `\u201C${t.text}\u201D`));
     card.append(el(doc, "p", "body", t.why));
     if (t.alternatives?.length) card.append(el(doc, "p", "note", "Neutral alternatives: " + t.alternatives.join(", ")));
-    // The note carries what no single word can (when the word is accurate, what to write instead, why a quote
-    // offers nothing): without it a card with no alternatives would leave the reader with nothing.
     if (t.note) card.append(el(doc, "p", "note", t.note));
     if (t.attributed) {
       const who = t.attributed.speaker ? "In a quote from " + t.attributed.speaker : "In a quote";
       card.append(el(doc, "p", "note", who + ": the speaker's wording, not the outlet's."));
+    } else if (t.reported) {
+      const speech = reportedSpeech(t.reported);
+      card.append(el(doc, "p", "note", speech[0].toUpperCase() + speech.slice(1) + ": the outlet's wording."));
     }
   }
-
+  function reportedSpeech(reported) {
+    return reported.speaker ? "reporting what " + reported.speaker + " said" : "in reported speech";
+  }
   function fill(mark, state) {
     card.replaceChildren();
     card.setAttribute("aria-label", mark.item.text);
@@ -427,12 +566,10 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     else if (state === "ready") fillEntity(cards[mark.item.card]);
     else {
       card.dataset.kind = "entity";
-      card.append(el(doc, "h2", "title", mark.item.text),
-        el(doc, "p", "desc", state === "loading" ? "Loading\u2026" : "No card could be loaded."));
+      const why = { loading: "Loading\u2026", unknown: "Reader Context has no card for these words." }[state];
+      card.append(el(doc, "h2", "title", mark.item.text), el(doc, "p", "desc", why || "No card could be loaded."));
     }
   }
-
-  // Resolves once the mark's card is known (or known to be unavailable); never rejects.
   function loadCard(mark) {
     const id = mark.item.card;
     if (mark.kind === "term" || cards[id]) return Promise.resolve("ready");
@@ -441,55 +578,33 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
       loading.set(id, fetchCards([id]).then((res) => {
         Object.assign(cards, res?.cards || {});
         if (cards[id]) pending.delete(id);
-      }).catch(() => {}).finally(() => loading.delete(id)));
+      }).catch(() => {
+      }).finally(() => loading.delete(id)));
     }
     return loading.get(id).then(() => {
       if (mark.proxy) mark.proxy.setAttribute("aria-label", label(mark));
       return cards[id] ? "ready" : "missing";
     });
   }
-
-  // --- opening and closing ----------------------------------------------------------------------------------
-
-  function cancelTimers() {
-    timers.forEach(clearTimeout);
-    timers = [];
-    clearTimeout(abandonTimer);
-  }
-
   function show(mark, state, anchor) {
-    openMark = mark;
-    setActive(mark);
+    paint.setActive(mark);
     fill(mark, state);
     card.hidden = false;
     card.classList.remove("open");
-    void card.offsetWidth; // restart the entrance animation for a new card
+    void card.offsetWidth;
     card.classList.add("open");
     place(anchor);
   }
-
-  function close() {
-    cancelTimers();
-    token++;
-    hovered = null;
-    if (!openMark) return;
-    openMark = null;
-    setActive(null);
-    if (card) { card.hidden = true; card.classList.remove("open"); root.append(card); }
-  }
-
-  function setActive(mark) {
-    if (useHighlights) {
-      if (mark) win.CSS.highlights.set(HL.active, new win.Highlight(new win.StaticRange(mark.range)));
-      else win.CSS.highlights.delete(HL.active);
-    } else {
-      for (const m of marks) for (const p of m.pieces) p.wrapper?.toggleAttribute("data-active", m === mark);
+  function hide() {
+    paint.setActive(null);
+    if (card) {
+      card.hidden = true;
+      card.classList.remove("open");
+      root.append(card);
     }
   }
-
-  // Places the card under the anchor rectangle (the line the pointer is on), or above it when there is no room.
   function place(anchor) {
-    const rect = anchor || rangeOf(openMark).getClientRects()[0] || rangeOf(openMark).getBoundingClientRect();
+    const rect = anchor || rangeOf(preview.open).getClientRects()[0] || rangeOf(preview.open).getBoundingClientRect();
     const vw = doc.documentElement.clientWidth;
     const vh = doc.documentElement.clientHeight;
     const { width, height } = card.getBoundingClientRect();
@@ -499,24 +614,7 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
     card.style.left = `${left}px`;
     card.style.top = `${top}px`;
   }
-
-  function openByPointer(mark, rect) {
-    cancelTimers();
-    const mine = ++token;
-    hovered = mark;
-    let ready = null;
-    timers.push(setTimeout(() => { ready = loadCard(mark); }, TIMING.FETCH_START_DELAY));
-    timers.push(setTimeout(async () => {
-      const state = await (ready || loadCard(mark));
-      if (mine === token) show(mark, state, rect); // a stale answer for a mark already left is dropped
-    }, TIMING.PREVIEW_DELAY));
-  }
-
-  // Keyboard focus is a deliberate act: no dwell, the card opens at once and fills in when its data arrives.
   function openByFocus(mark) {
-    cancelTimers();
-    const mine = ++token;
-    hovered = null;
     const range = rangeOf(mark);
     const start = range.startContainer.parentElement;
     let rect = range.getClientRects()[0];
@@ -525,93 +623,70 @@ export function createMarks(doc, { fetchCards = async () => ({ cards: {} }), wra
       rect = range.getClientRects()[0];
     }
     placeProxy(mark, rect);
-    mark.proxy.after(card); // Tab from the mark goes into the card (its "Read more") before the next mark
+    mark.proxy.after(card);
     const known = mark.kind === "term" || cards[mark.item.card];
-    show(mark, known ? "ready" : pending.has(mark.item.card) ? "loading" : "missing", rect);
-    if (!known) loadCard(mark).then((state) => { if (mine === token) show(mark, state, rect); });
+    preview.focus(mark, rect, known ? "ready" : pending.has(mark.item.card) ? "loading" : "missing", !known);
   }
-
   function placeProxy(mark, rect) {
     if (!rect) return;
-    Object.assign(mark.proxy.style, { left: `${rect.left}px`, top: `${rect.top}px`, width: `${rect.width}px`,
-      height: `${rect.height}px` });
+    Object.assign(mark.proxy.style, {
+      left: `${rect.left}px`,
+      top: `${rect.top}px`,
+      width: `${rect.width}px`,
+      height: `${rect.height}px`
+    });
   }
-
-  function abandon() {
-    clearTimeout(abandonTimer);
-    abandonTimer = setTimeout(close, TIMING.ABANDON_DELAY);
-  }
-
-  // The mark under the pointer: the caret position names a text node and offset, and the mark's own line boxes
-  // confirm the pointer is on the glyphs (past the end of a line the caret still snaps to the nearest word).
-  function markAt(x, y) {
-    const pos = doc.caretPositionFromPoint ? doc.caretPositionFromPoint(x, y) : null;
-    const node = pos ? pos.offsetNode : doc.caretRangeFromPoint?.(x, y)?.startContainer;
-    const offset = pos ? pos.offset : doc.caretRangeFromPoint?.(x, y)?.startOffset;
-    const here = byNode.get(node);
-    if (!here) return null;
-    let best = null;
-    for (const { mark, start, end } of here) {
-      if (offset < start || offset > end) continue;
-      for (const rect of rangeOf(mark).getClientRects()) {
-        if (x >= rect.left && x <= rect.right && y >= rect.top && y <= rect.bottom) {
-          if (!best || mark.item.end - mark.item.start < best.mark.item.end - best.mark.item.start) best = { mark, rect };
-        }
-      }
-    }
-    return best;
-  }
-
   function onPointerMove(event) {
     pointer = event;
     if (frame) return;
     frame = win.requestAnimationFrame(() => {
       frame = 0;
-      if (isOurs(pointer.target)) return; // inside the card: its own enter/leave handle the grace period
-      const hit = marks.length ? markAt(pointer.clientX, pointer.clientY) : null;
-      const mark = hit?.mark || null;
-      if (mark && mark === openMark) { clearTimeout(abandonTimer); return; }
-      if (mark === hovered) return;
-      if (mark) {
-        openByPointer(mark, hit.rect);
-      } else if (openMark && !isFocusOpen()) {
-        hovered = null;
-        abandon();
-      } else if (hovered) {
-        cancelTimers();
-        token++;
-        hovered = null;
-      }
+      if (isOurs(pointer.target)) return;
+      const hit = marks.length ? paint.markAt(pointer.clientX, pointer.clientY) : null;
+      preview.pointerAt(hit?.mark || null, hit?.rect);
     });
   }
-
-  // Escape closes the card; if focus was inside the card it returns to the mark, without reopening the card.
   function onKeyDown(event) {
-    if (event.key !== "Escape" || !openMark) return;
-    const mark = openMark;
+    const mark = preview.open;
+    if (event.key !== "Escape" || !mark) return;
     const inCard = card.contains(root.activeElement);
-    close();
-    if (inCard) {
+    preview.close();
+    if (inCard && mark.proxy) {
       quiet = true;
       mark.proxy.focus({ preventScroll: true });
       quiet = false;
     }
     event.stopPropagation();
   }
-
   function onScroll() {
-    if (!openMark) return;
-    const rect = rangeOf(openMark).getClientRects()[0];
-    if (isFocusOpen()) placeProxy(openMark, rect);
+    const mark = preview.open;
+    if (!mark) return;
+    const rect = rangeOf(mark).getClientRects()[0];
+    if (preview.openedBy === "focus" && mark.proxy) placeProxy(mark, rect);
     if (rect) place(rect);
   }
-
-  // Scrolls to a mark and opens its card through the same path a keyboard reader takes.
   function reveal(index) {
     const mark = marks[index];
     if (mark) mark.proxy.focus({ preventScroll: true });
   }
-
-  // `wraps`: the fallback is drawn into the page's own text nodes, so a host must clear() it before reading them.
-  return { render, clear, setKinds, reveal, summary, wraps: !useHighlights };
+  function lookUp(range, text, found, failed = false) {
+    ensureHost();
+    if (found) cards[found.id] = found;
+    const { startContainer, startOffset, endContainer, endOffset } = range;
+    const mark = {
+      kind: "entity",
+      item: { text, card: found?.id },
+      range: { startContainer, startOffset, endContainer, endOffset }
+    };
+    const rect = range.getClientRects()[0] || range.getBoundingClientRect();
+    preview.showFocused(mark, found ? "ready" : failed ? "missing" : "unknown", rect);
+    card.tabIndex = -1;
+    card.focus({ preventScroll: true });
+  }
+  return { render, clear, setKinds, reveal, lookUp, summary, wraps: paint.wraps };
 }
+export {
+  adoptStyles,
+  createMarks,
+  mapBlock
+};

@@ -19,12 +19,12 @@ run: install
 	$(BIN)/reader-context serve
 
 test: install system-packages
-	$(BIN)/pytest
+	SHARED=$(SHARED) $(BIN)/pytest
 	$(MAKE) e2e
 
 # For local work: the unit and API tests, without gunicorn, Redis, soak, fuzz, contract and e2e runs (< 30 s).
 test-fast: install
-	$(BIN)/pytest -m "not slow" -q
+	SHARED=$(SHARED) $(BIN)/pytest -m "not slow" -q
 
 system-packages:
 	bash scripts/system-packages.sh

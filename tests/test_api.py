@@ -134,7 +134,7 @@ def test_openapi_document_is_generated_from_the_models(client):
         assert ref.split("/")[-1] in schemas, ref
 
 
-def test_every_response_field_is_declared_in_the_published_contract(client, seed_text):
+def test_every_response_field_is_declared_in_the_published_contract(client, sample_text):
     """What a client reads is what the OpenAPI document says: an undeclared property fails here."""
     import jsonschema_rs
 
@@ -145,15 +145,15 @@ def test_every_response_field_is_declared_in_the_published_contract(client, seed
             {"$ref": f"#/components/schemas/{model}", "components": doc["components"]})
 
     quoted = 'The minister said: "These savage gunmen will be eliminated." Reuters reported it.'
-    for payload in ({"text": seed_text}, {"text": quoted}, {"blocks": [{"id": "a", "text": "Pu\u00adtin met Bokova."}]}):
+    for payload in ({"text": sample_text}, {"text": quoted}, {"blocks": [{"id": "a", "text": "Pu\u00adtin met Bokova."}]}):
         body = client.post("/api/v1/analyze", json=payload).get_json()
         errors = [str(e) for e in validator("AnalyzeResponse").iter_errors(body)]
         assert not errors, errors[:3]
     stats = client.post("/api/v1/analyze", json={"text": quoted}).get_json()["stats"]
     assert {"author", "quoted", "author_loaded_level"} <= set(stats)  # what the extension's popup reads
-    card_id = next(m["card"] for m in client.post("/api/v1/analyze", json={"text": seed_text}).get_json()["mentions"]
+    card_id = next(m["card"] for m in client.post("/api/v1/analyze", json={"text": sample_text}).get_json()["mentions"]
                    if m["card"])
-    for route, model in ((f"/api/v1/cards?id={card_id}", "CardsResponse"), ("/api/v1/cards/lookup?q=Palmyra", "LookupResponse"),
+    for route, model in ((f"/api/v1/cards?id={card_id}", "CardsResponse"), ("/api/v1/cards/lookup?q=Timbuktu", "LookupResponse"),
                          ("/api/v1/health", "HealthResponse")):
         body = client.get(route).get_json()
         assert not [str(e) for e in validator(model).iter_errors(body)], route

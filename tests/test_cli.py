@@ -6,6 +6,10 @@ import re
 import shutil
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -81,3 +85,44 @@ def test_readme_documents_every_setting():
     for name in Settings.model_fields:
         assert f"READER_CONTEXT_{name.upper()}" in readme, name
     assert re.search(r"^make test", readme, re.M) and re.search(r"^make run", readme, re.M)
+
+
+@contextmanager
+def serving(kb_path, *args, env=None):
+    """`reader-context serve` on a free port, as a reader starts it; yields (base URL, process)."""
+    from gunicorn_server import free_port
+
+    port = free_port()
+    exe = shutil.which("reader-context", path=str(Path(sys.executable).parent)) or "reader-context"
+    proc = subprocess.Popen([exe, "serve", "--port", str(port), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "READER_CONTEXT_KB_PATH": str(kb_path),
+                                            "READER_CONTEXT_ONLINE": "never", **(env or {})})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        until = time.monotonic() + 180
+        while True:
+            try:
+                urllib.request.urlopen(url + "/api/v1/health", timeout=2)
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < until, proc.communicate()[1]
+                time.sleep(0.2)
+        yield url, proc
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def _post(url: str, body: dict) -> int:
+    req = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as res:
+            return res.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_the_local_server_never_rate_limits_its_reader(kb_path):
+    with serving(kb_path) as (url, _):
+        statuses = [_post(url + "/api/v1/analyze", {"text": f"Flooding in Timbuktu, day {i}."}) for i in range(300)]
+    assert statuses == [200] * 300

@@ -54,7 +54,11 @@ def serve(host: str, port: int) -> None:
     """Run the API and the demo page (development server)."""
     from .web import create_app
 
-    app = create_app()
+    settings = get_settings()
+    if settings.rate_limit_enabled is None:
+        # The reader's own server: a batch script or a busy extension must never be told to wait.
+        settings = settings.model_copy(update={"rate_limit_enabled": False})
+    app = create_app(settings)
     click.echo(f"Reader Context on http://{host}:{port}/ (API under /api/v1)", err=True)
     app.run(host=host, port=port, threaded=True)
 

@@ -126,3 +126,22 @@ def test_the_local_server_never_rate_limits_its_reader(kb_path):
     with serving(kb_path) as (url, _):
         statuses = [_post(url + "/api/v1/analyze", {"text": f"Flooding in Timbuktu, day {i}."}) for i in range(300)]
     assert statuses == [200] * 300
+
+
+def test_a_folder_of_articles_gives_one_response_a_line_and_names_what_failed(run, tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Oumar Diallo met UNESCO officials in Bamako.", encoding="utf-8")
+    b.write_text("Volunteers carried crates to higher ground in Timbuktu.", encoding="utf-8")
+    both = run("analyze", str(a), str(b), "--jsonl")
+    assert both.returncode == 0, both.stderr
+    lines = both.stdout.splitlines()
+    assert len(lines) == 2
+    assert [{m["text"] for m in json.loads(line)["mentions"]} >= names
+            for line, names in zip(lines, ({"UNESCO", "Bamako"}, {"Timbuktu"}))] == [True, True]
+
+    missing = tmp_path / "missing.txt"
+    partly = run("analyze", str(a), str(missing), "-", "--jsonl", stdin="The savage floods reached Mali.")
+    assert partly.returncode == 1
+    assert len(partly.stdout.splitlines()) == 2, "the files that could be read are still answered"
+    assert f"{missing}" in partly.stderr.splitlines()[-1] and "Traceback" not in partly.stderr
+    assert run("analyze", str(a), str(b), "--json").returncode == 2, "--json is one response; --jsonl is for many"

@@ -64,20 +64,52 @@ def serve(host: str, port: int) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=str))
-@click.option("--json", "as_json", is_flag=True, help="Print exactly the /analyze response.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True, dir_okay=False, path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print exactly the /analyze response (one file).")
+@click.option("--jsonl", "as_jsonl", is_flag=True, help="Print one /analyze response a line, one line per file.")
 @click.option("--online", type=ONLINE, default=None,
               help="Use Wikipedia: never, auto or always (default: READER_CONTEXT_ONLINE).")
-def analyze(file: str, as_json: bool, online: str | None) -> None:
-    """Analyse a text file (or - for standard input)."""
+def analyze(files: tuple[str, ...], as_json: bool, as_jsonl: bool, online: str | None) -> None:
+    """Analyse text files (- for standard input): names with their cards, then the loaded terms.
+
+    With several files the model loads once; a file that cannot be read or analysed is named on stderr, the
+    others go on, and the exit status is 1.
+    """
+    from tqdm import tqdm
+
     from .pipeline import Block
 
-    text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8", errors="replace")
+    if as_json and as_jsonl:
+        raise click.UsageError("give --json or --jsonl, not both")
+    if as_json and len(files) > 1:
+        raise click.UsageError("--json prints one response; use --jsonl for several files")
     settings = get_settings()
-    if len(text) > settings.max_chars:
-        raise ValueError(f"the text has {len(text)} characters; the limit is {settings.max_chars}")
-    result = _analyzer().analyze([Block("0", text)], online=online)
-    click.echo(result.model_dump_json(indent=2) if as_json else report(result))
+    analyzer = _analyzer()
+    failed: list[str] = []
+    # A bar only where a person watches: on a terminal, and with more than one file to wait for.
+    bar = tqdm(files, unit="file", file=sys.stderr, disable=len(files) < 2 or not sys.stderr.isatty(), leave=False)
+    for file in bar:
+        try:
+            text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8", errors="replace")
+            if len(text) > settings.max_chars:
+                raise ValueError(f"the text has {len(text)} characters; the limit is {settings.max_chars}")
+            result = analyzer.analyze([Block("0", text)], online=online)
+        except (OSError, ValueError, RuntimeError) as exc:
+            if len(files) == 1:
+                raise
+            failed.append(file)
+            bar.write(f"error: {file}: {exc}", file=sys.stderr)
+            continue
+        if as_jsonl:
+            click.echo(result.model_dump_json())
+        elif as_json:
+            click.echo(result.model_dump_json(indent=2))
+        else:
+            click.echo((f"== {file}\n" if len(files) > 1 else "") + report(result))
+    bar.close()
+    if failed:
+        click.echo(f"error: {len(failed)} of {len(files)} files failed: {', '.join(failed)}", err=True)
+        sys.exit(1)
 
 
 def report(result) -> str:

@@ -15,8 +15,12 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,eval,bench]'
 	touch $@
 
+# `make run PORT=5050 HOST=0.0.0.0` to serve elsewhere.
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
 run: install
-	$(BIN)/reader-context serve
+	$(BIN)/reader-context serve --host $(HOST) --port $(PORT)
 
 test: install system-packages
 	SHARED=$(SHARED) $(BIN)/pytest

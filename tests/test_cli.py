@@ -145,3 +145,42 @@ def test_a_folder_of_articles_gives_one_response_a_line_and_names_what_failed(ru
     assert len(partly.stdout.splitlines()) == 2, "the files that could be read are still answered"
     assert f"{missing}" in partly.stderr.splitlines()[-1] and "Traceback" not in partly.stderr
     assert run("analyze", str(a), str(b), "--json").returncode == 2, "--json is one response; --jsonl is for many"
+
+
+def test_version_and_help_say_what_a_person_needs(run):
+    from reader_context import __version__
+
+    assert run("--version").stdout.strip() == f"reader-context, version {__version__}"
+    serve = run("serve", "--help").stdout
+    assert "[default: 5000" in serve and "[default: 127.0.0.1]" in serve and "never rate-" in serve
+    kb = run("kb", "--help").stdout
+    for command in ("build", "import", "lookup", "stats", "warm"):
+        assert re.search(rf"^\s+{command}\s+\S", kb, re.M), f"kb {command} has no description"
+
+
+def test_a_busy_port_is_one_clear_sentence(run):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        res = run("serve", "--port", str(port))
+    assert res.returncode == 1
+    assert res.stderr.strip() == (f"Error: port {port} on 127.0.0.1 is already in use; choose another with"
+                                  " `make run PORT=5050` or `reader-context serve --port 5050`")
+
+
+def test_a_closed_pipe_is_not_an_error(kb_path, tmp_path):
+    files = []
+    for i in range(6):  # more than a pipe holds, so the writes meet the closed end
+        files.append(tmp_path / f"{i}.txt")
+        files[-1].write_text((ROOT / "examples" / "sample-article.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    exe = shutil.which("reader-context", path=str(Path(sys.executable).parent)) or "reader-context"
+    env = {**os.environ, "READER_CONTEXT_KB_PATH": str(kb_path)}
+    proc = subprocess.Popen([exe, "analyze", *map(str, files), "--jsonl", "--online", "never"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc.stdout.read(100)
+    proc.stdout.close()  # what `| head -c 100` does
+    assert proc.wait(300) == 0
+    assert proc.stderr.read() == b""

@@ -5,8 +5,11 @@ Built on click (which Flask already brings); only `serve` imports Flask.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import os
+import socket
 import sys
 from pathlib import Path
 
@@ -27,6 +30,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise  # click's own: usage errors and exits say what they mean already
+        except BrokenPipeError:
+            # `reader-context analyze ... | head`: the reader has what they wanted. Point stdout at nothing so that
+            # the interpreter's last flush does not fail again on the closed pipe.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except (OSError, ValueError, RuntimeError) as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(2)
@@ -48,19 +56,40 @@ def main(verbose: bool) -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", help="Address to listen on.")
-@click.option("--port", default=5000, type=int, help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", default=5000, type=click.IntRange(1, 65535), help="Port to listen on.")
 def serve(host: str, port: int) -> None:
-    """Run the API and the demo page (development server)."""
+    """Run the API and the demo page on a local server for one reader: never rate-limited (see the README's
+    Deploying for gunicorn)."""
     from .web import create_app
 
+    _check_port_free(host, port)  # before the model loads: a busy port is the first thing to hear about
     settings = get_settings()
     if settings.rate_limit_enabled is None:
         # The reader's own server: a batch script or a busy extension must never be told to wait.
         settings = settings.model_copy(update={"rate_limit_enabled": False})
     app = create_app(settings)
-    click.echo(f"Reader Context on http://{host}:{port}/ (API under /api/v1)", err=True)
+    # Our request log has one line per request without the query string; werkzeug's would be a second, coloured one.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    click.echo(f"Reader Context on http://{host}:{port}/ (API under /api/v1); Ctrl+C stops it", err=True)
     app.run(host=host, port=port, threaded=True)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise click.ClickException(f"cannot listen on {host!r}: {exc.strerror}") from None
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise click.ClickException(
+                    f"port {port} on {host} is already in use; choose another with `make run PORT=5050` or"
+                    f" `reader-context serve --port 5050`") from None
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 @main.command()

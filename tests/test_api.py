@@ -180,3 +180,27 @@ def test_demo_page_is_served_with_a_strict_csp(client):
     assert b"<script>" not in res.data  # no inline script
     assert client.get("/static/demo.js").status_code == 200
     assert client.get("/static/marks.js").status_code == 200
+
+
+def test_health_says_what_wikipedia_did_and_an_offline_server_says_so_once(settings, kb_path, caplog):
+    import logging
+
+    from wikipedia_standin import closed_port_url
+
+    from reader_context.pipeline import Analyzer
+    from reader_context.web import create_app
+
+    offline = settings.model_copy(update={"online": "auto", "wikipedia_url": closed_port_url(),
+                                          "wikipedia_breaker_seconds": 0.01})
+    client = create_app(offline, Analyzer(offline)).test_client()
+    health = client.get("/api/v1/health").get_json()["online"]
+    assert health == {"enabled": True, "wikipedia": "unknown", "reachable": None}, "no call yet: nothing to claim"
+    caplog.set_level(logging.INFO)
+    for i in range(4):  # the breaker opens, rests and probes again: still one sentence for the reader
+        body = client.post("/api/v1/analyze", json={"text": f"Oumar Diallo met Zorblaxian envoys in Timbuktu {i}."})
+        assert body.status_code == 200
+    health = client.get("/api/v1/health").get_json()["online"]
+    assert health == {"enabled": True, "wikipedia": "unreachable", "reachable": False}
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warnings == ["Wikipedia is unreachable (cannot connect): cards come from the embedded knowledge base until"
+                        " it answers again"], warnings

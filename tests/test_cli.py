@@ -184,3 +184,28 @@ def test_a_closed_pipe_is_not_an_error(kb_path, tmp_path):
     proc.stdout.close()  # what `| head -c 100` does
     assert proc.wait(300) == 0
     assert proc.stderr.read() == b""
+
+
+def test_an_import_shows_in_the_very_next_answer_of_a_running_server(run, kb_path, tmp_path):
+    import sqlite3
+
+    copy = tmp_path / "knowledge.sqlite3"  # the session's base stays as the other tests expect it
+    with sqlite3.connect(kb_path) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    text = {"text": "The Qorvath Trust paid for the pumps in Timbuktu."}
+
+    def cards(url):
+        req = urllib.request.Request(url + "/api/v1/analyze", data=json.dumps(text).encode(),
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as res:
+            return set(json.load(res)["cards"])
+
+    with serving(copy) as (url, _):
+        assert "user:Qorvath Trust" not in cards(url)
+        entries = tmp_path / "entries.jsonl"
+        entries.write_text('{"title": "Qorvath Trust", "kind": "organization", "description": "A charity"}\n')
+        imported = subprocess.run([shutil.which("reader-context", path=str(Path(sys.executable).parent)), "kb",
+                                   "import", str(entries)], env={**os.environ, "READER_CONTEXT_KB_PATH": str(copy)},
+                                  capture_output=True, text=True, timeout=300)
+        assert imported.returncode == 0, imported.stderr
+        assert "user:Qorvath Trust" in cards(url), "the response cache must not outlive the import"

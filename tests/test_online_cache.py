@@ -197,7 +197,7 @@ def test_a_failing_wikipedia_rests_and_the_cache_still_answers(store, standin, t
     for name in ("Irina Bokova", "ISIS", "Palmyra Castle"):
         with pytest.raises(WikipediaUnavailable):
             ok.lookup(name)
-    assert not ok.status()["reachable"]
+    assert ok.status()["wikipedia"] == "unreachable"
     sent = standin.seen.requests
     assert titles(ok.lookup("Syriatel")) == ["Syriatel"]
     with pytest.raises(WikipediaUnavailable):

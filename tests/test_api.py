@@ -204,3 +204,18 @@ def test_health_says_what_wikipedia_did_and_an_offline_server_says_so_once(setti
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert warnings == ["Wikipedia is unreachable (cannot connect): cards come from the embedded knowledge base until"
                         " it answers again"], warnings
+
+
+def test_the_demo_page_offers_the_sample_article_and_has_an_icon(client):
+    from conftest import SAMPLE
+
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="sample"' in page and "Try the sample article" in page
+    assert '<link rel="icon" href="/static/favicon.svg"' in page
+    sample = client.get("/static/sample-article.txt")
+    assert sample.status_code == 200 and sample.get_data(as_text=True) == SAMPLE.read_text(encoding="utf-8")
+    for path in ("/favicon.ico", "/static/favicon.svg"):
+        icon = client.get(path)
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data, path
+    script = client.get("/static/demo.js").get_data(as_text=True)
+    assert 'fetch("/static/sample-article.txt")' in script

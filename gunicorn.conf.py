@@ -33,8 +33,18 @@ max_requests = 0  # memory is flat over 10,000 requests (docs/benchmarks.md): no
 accesslog = None  # access lines would carry query strings; the app logs what is safe to log
 
 
+
+def _no_empty_listening_line(record) -> bool:
+    return not (record.msg == "Listening at: %s (%s)" and record.args and not record.args[0])
+
+
+def on_starting(server):
+    # With reuse_port each worker opens its own socket, so the master has none to name in its "Listening at:"
+    # line; it is dropped here and said with the address once the server is ready.
+    server.log.error_log.addFilter(_no_empty_listening_line)
+
+
 def when_ready(server):
-    # With reuse_port each worker opens its own socket and the master's "Listening at:" has no address to show.
     limits = "off" if os.environ.get("READER_CONTEXT_RATE_LIMIT_ENABLED", "").lower() in ("0", "false", "no") else (
         "counted for the deployment in Redis" if os.environ.get("READER_CONTEXT_REDIS_URL") else "counted per worker")
-    server.log.info("Reader Context listening at http://%s (%d workers; rate limits %s)", bind, workers, limits)
+    server.log.info("Listening at: http://%s (Reader Context, %d workers; rate limits %s)", bind, workers, limits)

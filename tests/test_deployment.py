@@ -47,7 +47,8 @@ def test_gunicorn_says_where_it_listens_limits_per_client_and_logs_each_request_
                 statuses.append(exc.code)
     text = log.read_text()
     assert statuses == [200, 200, 429] and scopes == {"worker"}
-    assert f"Reader Context listening at http://127.0.0.1:{port} (1 workers; rate limits counted per worker)" in text
+    assert f"Listening at: http://127.0.0.1:{port} (Reader Context, 1 workers; rate limits counted per worker)" in text
+    assert "Listening at:  (" not in text
     lines = [line for line in text.splitlines() if "/api/v1/analyze" in line]
     assert len(lines) == 3 and lines[-1].startswith("INFO reader_context.requests: POST /api/v1/analyze 429 "), lines
     assert "\x1b[" not in text

@@ -5,26 +5,37 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: install system-packages run test test-fast unit e2e eval eval-entities eval-thresholds eval-terms bench kb clean
+.PHONY: install install-dev system-packages run test test-fast unit e2e eval eval-entities eval-thresholds eval-terms bench kb clean
 
+# `make run` needs only what running needs; the tests, evaluations and benchmarks add their extras.
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test,eval,bench]'
 	touch $@
 
-run: install
-	$(BIN)/reader-context serve
+# `make run PORT=5050 HOST=0.0.0.0` to serve elsewhere.
+HOST ?= 127.0.0.1
+PORT ?= 5000
 
-test: install system-packages
-	$(BIN)/pytest
+run: install
+	$(BIN)/reader-context serve --host $(HOST) --port $(PORT)
+
+test: install-dev system-packages
+	SHARED=$(SHARED) $(BIN)/pytest
 	$(MAKE) e2e
 
 # For local work: the unit and API tests, without gunicorn, Redis, soak, fuzz, contract and e2e runs (< 30 s).
-test-fast: install unit
-	$(BIN)/pytest -m "not slow" -q
+test-fast: install-dev unit
+	SHARED=$(SHARED) $(BIN)/pytest -m "not slow" -q
 
 # The extension's unit tests: its pure parts on linkedom, no browser, no backend (about a second).
 unit: extension/node_modules/.installed
@@ -36,7 +47,7 @@ system-packages:
 # The extension's end-to-end tests: Debian's chromium (apt-get install chromium) with the unpacked extension,
 # against a backend and pages the tests start themselves. Also builds the extension, checks the Firefox build and
 # runs the unit tests (tests/unit/ is under tests/).
-e2e: install extension/node_modules/.installed
+e2e: install-dev extension/node_modules/.installed
 	cd extension && npm run --silent build && SHARED=$(SHARED) node --test tests/
 
 extension/node_modules/.installed: extension/package.json extension/package-lock.json
@@ -48,19 +59,19 @@ kb: install
 
 eval: eval-entities eval-terms
 
-eval-entities: install
+eval-entities: install-dev
 	$(BIN)/reader-context eval entities $(SHARED)/data/entity-linking/*.jsonl
 	$(BIN)/reader-context eval entities --sentences $(SHARED)/data/entity-linking/*.jsonl
 
 # Precision and recall at several linking thresholds (docs/evaluation.md has the table and the choice).
-eval-thresholds: install
+eval-thresholds: install-dev
 	$(BIN)/reader-context eval entities --thresholds 0.4,0.45,0.5,0.55,0.6,0.65 $(SHARED)/data/entity-linking/*.jsonl
 	$(BIN)/reader-context eval entities --sentences --thresholds 0.4,0.45,0.5,0.55,0.6,0.65 $(SHARED)/data/entity-linking/*.jsonl
 
-eval-terms: install
+eval-terms: install-dev
 	$(BIN)/reader-context eval terms $(SHARED)/data/ptc-dev
 
-bench: install system-packages
+bench: install-dev system-packages
 	cd benchmarks && ../$(PY) latency.py && ../$(PY) load.py
 	{ printf '# Benchmarks\n\nMade by `make bench` (benchmarks/latency.py, benchmarks/load.py); targets and notes in the README.\n\n## Latency, memory, cold start\n\n'; \
 	  cat docs/benchmarks-latency.md; printf '\n## Load\n\n'; cat docs/benchmarks-load.md; } > docs/benchmarks.md

@@ -14,7 +14,9 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 wsgi_app = "reader_context.web:create_app()"
-bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '5000')}"
+# Loopback unless HOST says otherwise: a server is not put on the network by default. The Procfile sets HOST=0.0.0.0,
+# since a PaaS routes to the port it gives in PORT from outside the container.
+bind = f"{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '5000'}"
 # One sync worker per core: the work is CPU-bound spaCy, so more workers than cores only queue.
 workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
 # A few threads per worker so a request waiting on Wikipedia (up to the deadline) does not hold the core.
@@ -29,3 +31,20 @@ graceful_timeout = 30
 keepalive = 5
 max_requests = 0  # memory is flat over 10,000 requests (docs/benchmarks.md): no recycling needed
 accesslog = None  # access lines would carry query strings; the app logs what is safe to log
+
+
+
+def _no_empty_listening_line(record) -> bool:
+    return not (record.msg == "Listening at: %s (%s)" and record.args and not record.args[0])
+
+
+def on_starting(server):
+    # With reuse_port each worker opens its own socket, so the master has none to name in its "Listening at:"
+    # line; it is dropped here and said with the address once the server is ready.
+    server.log.error_log.addFilter(_no_empty_listening_line)
+
+
+def when_ready(server):
+    limits = "off" if os.environ.get("READER_CONTEXT_RATE_LIMIT_ENABLED", "").lower() in ("0", "false", "no") else (
+        "counted for the deployment in Redis" if os.environ.get("READER_CONTEXT_REDIS_URL") else "counted per worker")
+    server.log.info("Listening at: http://%s (Reader Context, %d workers; rate limits %s)", bind, workers, limits)

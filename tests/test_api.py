@@ -134,7 +134,7 @@ def test_openapi_document_is_generated_from_the_models(client):
         assert ref.split("/")[-1] in schemas, ref
 
 
-def test_every_response_field_is_declared_in_the_published_contract(client, seed_text):
+def test_every_response_field_is_declared_in_the_published_contract(client, sample_text):
     """What a client reads is what the OpenAPI document says: an undeclared property fails here."""
     import jsonschema_rs
 
@@ -145,15 +145,15 @@ def test_every_response_field_is_declared_in_the_published_contract(client, seed
             {"$ref": f"#/components/schemas/{model}", "components": doc["components"]})
 
     quoted = 'The minister said: "These savage gunmen will be eliminated." Reuters reported it.'
-    for payload in ({"text": seed_text}, {"text": quoted}, {"blocks": [{"id": "a", "text": "Pu\u00adtin met Bokova."}]}):
+    for payload in ({"text": sample_text}, {"text": quoted}, {"blocks": [{"id": "a", "text": "Pu\u00adtin met Bokova."}]}):
         body = client.post("/api/v1/analyze", json=payload).get_json()
         errors = [str(e) for e in validator("AnalyzeResponse").iter_errors(body)]
         assert not errors, errors[:3]
     stats = client.post("/api/v1/analyze", json={"text": quoted}).get_json()["stats"]
     assert {"author", "quoted", "author_loaded_level"} <= set(stats)  # what the extension's popup reads
-    card_id = next(m["card"] for m in client.post("/api/v1/analyze", json={"text": seed_text}).get_json()["mentions"]
+    card_id = next(m["card"] for m in client.post("/api/v1/analyze", json={"text": sample_text}).get_json()["mentions"]
                    if m["card"])
-    for route, model in ((f"/api/v1/cards?id={card_id}", "CardsResponse"), ("/api/v1/cards/lookup?q=Palmyra", "LookupResponse"),
+    for route, model in ((f"/api/v1/cards?id={card_id}", "CardsResponse"), ("/api/v1/cards/lookup?q=Timbuktu", "LookupResponse"),
                          ("/api/v1/health", "HealthResponse")):
         body = client.get(route).get_json()
         assert not [str(e) for e in validator(model).iter_errors(body)], route
@@ -180,3 +180,42 @@ def test_demo_page_is_served_with_a_strict_csp(client):
     assert b"<script>" not in res.data  # no inline script
     assert client.get("/static/demo.js").status_code == 200
     assert client.get("/static/marks.js").status_code == 200
+
+
+def test_health_says_what_wikipedia_did_and_an_offline_server_says_so_once(settings, kb_path, caplog):
+    import logging
+
+    from wikipedia_standin import closed_port_url
+
+    from reader_context.pipeline import Analyzer
+    from reader_context.web import create_app
+
+    offline = settings.model_copy(update={"online": "auto", "wikipedia_url": closed_port_url(),
+                                          "wikipedia_breaker_seconds": 0.01})
+    client = create_app(offline, Analyzer(offline)).test_client()
+    health = client.get("/api/v1/health").get_json()["online"]
+    assert health == {"enabled": True, "wikipedia": "unknown", "reachable": None}, "no call yet: nothing to claim"
+    caplog.set_level(logging.INFO)
+    for i in range(4):  # the breaker opens, rests and probes again: still one sentence for the reader
+        body = client.post("/api/v1/analyze", json={"text": f"Oumar Diallo met Zorblaxian envoys in Timbuktu {i}."})
+        assert body.status_code == 200
+    health = client.get("/api/v1/health").get_json()["online"]
+    assert health == {"enabled": True, "wikipedia": "unreachable", "reachable": False}
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warnings == ["Wikipedia is unreachable (cannot connect): cards come from the embedded knowledge base until"
+                        " it answers again"], warnings
+
+
+def test_the_demo_page_offers_the_sample_article_and_has_an_icon(client):
+    from conftest import SAMPLE
+
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="sample"' in page and "Try the sample article" in page
+    assert '<link rel="icon" href="/static/favicon.svg"' in page
+    sample = client.get("/static/sample-article.txt")
+    assert sample.status_code == 200 and sample.get_data(as_text=True) == SAMPLE.read_text(encoding="utf-8")
+    for path in ("/favicon.ico", "/static/favicon.svg"):
+        icon = client.get(path)
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data, path
+    script = client.get("/static/demo.js").get_data(as_text=True)
+    assert 'fetch("/static/sample-article.txt")' in script

@@ -199,6 +199,38 @@ def test_a_client_over_its_limit_gets_a_429_with_retry_after(settings, analyzer)
     assert [client.get("/api/v1/cards?id=x").status_code for _ in range(6)] == [200] * 5 + [429]
 
 
+def test_limits_are_on_unless_turned_off_and_say_how_they_count(settings, analyzer, caplog):
+    """Unset means on (a gunicorn deployment); the local server turns it off (test_cli)."""
+    caplog.set_level(logging.INFO)
+    limited = settings.model_copy(update={"rate_limit_enabled": None, "rate_limit_analyze": "2/minute"})
+    client = create_app(limited, analyzer).test_client()
+    ok = client.post("/api/v1/analyze", json={"text": "Timbuktu"})
+    assert ok.status_code == 200 and "Retry-After" not in ok.headers, "only a refusal says when to come back"
+    assert ok.headers["X-RateLimit-Scope"] == "worker", "without Redis each worker counts on its own, and says so"
+    client.post("/api/v1/analyze", json={"text": "Timbuktu"})
+    refused = client.post("/api/v1/analyze", json={"text": "Timbuktu"})
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0 and refused.data  # read, as sent
+    lines = [r.getMessage() for r in caplog.records if r.name == "reader_context.requests"]
+    assert lines[-1].startswith("POST /api/v1/analyze 429 "), lines[-1]
+    with_redis = settings.model_copy(update={"rate_limit_enabled": True, "redis_url": "redis://127.0.0.1:1/0"})
+    assert create_app(with_redis, analyzer).test_client().get("/api/v1/cards?id=x").headers["X-RateLimit-Scope"] == "deployment"
+
+
+def test_behind_a_proxy_each_real_client_has_its_own_limit(settings, analyzer, caplog):
+    def statuses(app, clients):
+        c = app.test_client()
+        return [c.get("/api/v1/cards?id=x", headers={"X-Forwarded-For": f"203.0.113.{i}"}).status_code for i in clients]
+
+    limits = {"rate_limit_enabled": True, "rate_limit_default": "2/minute"}
+    proxied = create_app(settings.model_copy(update={**limits, "proxy_hops": 1}), analyzer)
+    assert statuses(proxied, [1, 1, 2, 2, 1]) == [200, 200, 200, 200, 429]
+    # Undeclared, the header is not trusted (anyone can send one): all share the proxy's address, and the log says why.
+    caplog.set_level(logging.WARNING)
+    bare = create_app(settings.model_copy(update=limits), analyzer)
+    assert statuses(bare, [1, 2, 3]) == [200, 200, 429]
+    assert sum("READER_CONTEXT_PROXY_HOPS" in r.getMessage() for r in caplog.records) == 1
+
+
 @pytest.mark.skipif(REDIS is None, reason=MISSING_REASON)
 def test_limits_are_shared_through_redis_and_survive_its_death(settings, analyzer, tmp_path):
     server = RedisServer(tmp_path).start()

@@ -97,7 +97,7 @@ def test_a_full_name_the_knowledge_base_lacks_does_not_borrow_a_namesakes_card(a
     assert all(m["card"] != "wikipedia:Vladimir Putin" for m in result["mentions"])
 
 
-def test_one_span_is_one_mention(analyze, seed_text):
-    result = analyze(seed_text)
+def test_one_span_is_one_mention(analyze, sample_text):
+    result = analyze(sample_text)
     spans = [(m["block"], m["start"], m["end"]) for m in result["mentions"]]
     assert len(spans) == len(set(spans))

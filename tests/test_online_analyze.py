@@ -222,3 +222,18 @@ def test_two_workers_share_redis_and_survive_its_loss(kb_path, tmp_path, wiki, s
             assert 1 <= len(warnings) <= 2, warnings  # once per worker that noticed, not once per request
     finally:
         redis_server.stop()
+
+
+def test_a_warmed_title_shows_in_the_next_answer_not_the_cached_one(kb_path, tmp_path, wiki):
+    """`kb warm` writes into the file a running server reads: its response cache must not outlive that."""
+    from reader_context.knowledge.warm import warm
+    from reader_context.knowledge.wikipedia import WikipediaSource
+
+    analyzer = analyzer_for(copy_kb(kb_path, tmp_path), wiki.url, online="never")
+    blocks = [Block("0", "Syriatel restored the network in Timbuktu.")]
+    assert "wikipedia:Syriatel" not in analyzer.analyze(blocks).cards
+    assert analyzer.analyze(blocks).stats.cached
+    report = warm(["Syriatel"], analyzer.store, WikipediaSource(wiki.url), analyzer.settings, sleep=lambda s: None)
+    assert report.fetched == 1
+    after = analyzer.analyze(blocks)
+    assert not after.stats.cached and "wikipedia:Syriatel" in after.cards

@@ -15,7 +15,8 @@ from reader_context.knowledge.warm import warm
 from reader_context.knowledge.wikipedia import WikipediaSource, WikipediaUnavailable
 from reader_context.settings import Settings
 from redis_server import redis_server  # noqa: F401 (a fixture)
-from wikipedia_standin import Article, Fault, Seen, WikipediaStandIn, closed_port_url, real_paragraphs
+from conftest import require_shared
+from wikipedia_standin import PARAGRAPHS, Article, Fault, Seen, WikipediaStandIn, closed_port_url, real_paragraphs
 
 SHARED_LOG = "reader_context.knowledge.shared"
 
@@ -197,7 +198,7 @@ def test_a_failing_wikipedia_rests_and_the_cache_still_answers(store, standin, t
     for name in ("Irina Bokova", "ISIS", "Palmyra Castle"):
         with pytest.raises(WikipediaUnavailable):
             ok.lookup(name)
-    assert not ok.status()["reachable"]
+    assert ok.status()["wikipedia"] == "unreachable"
     sent = standin.seen.requests
     assert titles(ok.lookup("Syriatel")) == ["Syriatel"]
     with pytest.raises(WikipediaUnavailable):
@@ -269,7 +270,7 @@ def test_redis_dying_mid_run_costs_one_warning_and_it_comes_back(standin, redis_
 def test_warm_batches_politely_skips_what_it_has_and_resumes(store, standin, tmp_path):
     real = [p["title"] for p in real_paragraphs()][:30]
     if not real:
-        pytest.skip("shared/data/wikipedia-paragraphs is not beside the project")
+        require_shared(PARAGRAPHS)
     config = settings(tmp_path)
     wanted = [*real, "ISIS", "Zzyzx Quorble", "Irina_Bokova", "", "ISIS"]
     source = WikipediaSource(standin.url, timeout=0.5)

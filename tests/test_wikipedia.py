@@ -11,7 +11,8 @@ import pytest
 from reader_context.knowledge.packs import sentences
 from reader_context.knowledge.breaker import CircuitBreaker, retry_after_seconds
 from reader_context.knowledge.wikipedia import WikipediaSource, WikipediaUnavailable
-from wikipedia_standin import Fault, WikipediaStandIn, closed_port_url, real_paragraphs
+from conftest import require_shared
+from wikipedia_standin import PARAGRAPHS, Fault, WikipediaStandIn, closed_port_url, real_paragraphs
 
 
 @pytest.fixture()
@@ -86,7 +87,7 @@ def test_a_disambiguation_page_is_never_a_card(wiki):
 def test_the_extract_is_a_card_summary_not_the_article(wiki, standin):
     paragraphs = [p for p in real_paragraphs() if len(sentences(p["first_paragraph"])) >= 4]
     if not paragraphs:
-        pytest.skip("shared/data/wikipedia-paragraphs is not beside the project")
+        require_shared(PARAGRAPHS)
     title, lead = paragraphs[0]["title"], paragraphs[0]["first_paragraph"]
     entry = wiki.pages([title])[title]
     assert 1 <= len(sentences(entry.summary)) <= 2 and len(entry.summary) < len(lead)
@@ -99,7 +100,7 @@ def test_the_extract_is_a_card_summary_not_the_article(wiki, standin):
 def test_real_titles_in_batches_of_at_most_twenty(wiki, standin):
     titles = [p["title"] for p in real_paragraphs()][:45]
     if not titles:
-        pytest.skip("shared/data/wikipedia-paragraphs is not beside the project")
+        require_shared(PARAGRAPHS)
     before = len(standin.seen.batches)
     found = wiki.pages(titles)
     assert [found[t].title for t in titles] == titles  # diacritics, dashes, parentheses survive the round trip

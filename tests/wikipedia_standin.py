@@ -17,10 +17,10 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+from conftest import SHARED
+
 PARAGRAPHS = SHARED / "data" / "wikipedia-paragraphs" / "kb_first_paragraphs.jsonl"
 
 

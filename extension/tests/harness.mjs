@@ -1,6 +1,6 @@
 // What the e2e tests stand on: a real backend, a local page server, and Chromium with the unpacked extension.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -14,8 +14,17 @@ export const ARTIFACTS = join(REPO, "artifacts");
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const CLI = join(REPO, ".venv", "bin", "reader-context");
 
+// The tests check what the extension does on this particular article, so without it they cannot run: a clone
+// without ../shared skips the file that needs it in one line; CI, which has it, must not.
 export function seedParagraphs() {
-  return readFileSync(join(SHARED, "seed", "palmyra-article.txt"), "utf8").split("\n").map((p) => p.trim()).filter(Boolean);
+  const seed = join(SHARED, "seed", "palmyra-article.txt");
+  if (!existsSync(seed)) {
+    const why = `${seed} is missing (SHARED=DIR points at the evaluation data)`;
+    if (/^(1|true|yes)$/i.test(process.env.CI || "")) throw new Error(`e2e: ${why}; CI runs with it`);
+    process.stderr.write(`e2e tests on the seed article skipped: ${why}\n`);
+    process.exit(0);
+  }
+  return readFileSync(seed, "utf8").split("\n").map((p) => p.trim()).filter(Boolean);
 }
 
 export function freePort() {

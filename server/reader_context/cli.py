@@ -5,8 +5,11 @@ Built on click (which Flask already brings); only `serve` imports Flask.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import os
+import socket
 import sys
 from pathlib import Path
 
@@ -27,6 +30,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise  # click's own: usage errors and exits say what they mean already
+        except BrokenPipeError:
+            # `reader-context analyze ... | head`: the reader has what they wanted. Point stdout at nothing so that
+            # the interpreter's last flush does not fail again on the closed pipe.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except (OSError, ValueError, RuntimeError) as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(2)
@@ -48,32 +56,89 @@ def main(verbose: bool) -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", help="Address to listen on.")
-@click.option("--port", default=5000, type=int, help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", default=5000, type=click.IntRange(1, 65535), help="Port to listen on.")
 def serve(host: str, port: int) -> None:
-    """Run the API and the demo page (development server)."""
+    """Run the API and the demo page on a local server for one reader: never rate-limited (see the README's
+    Deploying for gunicorn)."""
     from .web import create_app
 
-    app = create_app()
-    click.echo(f"Reader Context on http://{host}:{port}/ (API under /api/v1)", err=True)
+    _check_port_free(host, port)  # before the model loads: a busy port is the first thing to hear about
+    settings = get_settings()
+    if settings.rate_limit_enabled is None:
+        # The reader's own server: a batch script or a busy extension must never be told to wait.
+        settings = settings.model_copy(update={"rate_limit_enabled": False})
+    app = create_app(settings)
+    # Our request log has one line per request without the query string; werkzeug's would be a second, coloured one.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    click.echo(f"Reader Context on http://{host}:{port}/ (API under /api/v1); Ctrl+C stops it", err=True)
     app.run(host=host, port=port, threaded=True)
 
 
+def _check_port_free(host: str, port: int) -> None:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise click.ClickException(f"cannot listen on {host!r}: {exc.strerror}") from None
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise click.ClickException(
+                    f"port {port} on {host} is already in use; choose another with `make run PORT=5050` or"
+                    f" `reader-context serve --port 5050`") from None
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
 @main.command()
-@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=str))
-@click.option("--json", "as_json", is_flag=True, help="Print exactly the /analyze response.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True, dir_okay=False, path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print exactly the /analyze response (one file).")
+@click.option("--jsonl", "as_jsonl", is_flag=True, help="Print one /analyze response a line, one line per file.")
 @click.option("--online", type=ONLINE, default=None,
               help="Use Wikipedia: never, auto or always (default: READER_CONTEXT_ONLINE).")
-def analyze(file: str, as_json: bool, online: str | None) -> None:
-    """Analyse a text file (or - for standard input)."""
+def analyze(files: tuple[str, ...], as_json: bool, as_jsonl: bool, online: str | None) -> None:
+    """Analyse text files (- for standard input): names with their cards, then the loaded terms.
+
+    With several files the model loads once; a file that cannot be read or analysed is named on stderr, the
+    others go on, and the exit status is 1.
+    """
+    from tqdm import tqdm
+
     from .pipeline import Block
 
-    text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8", errors="replace")
+    if as_json and as_jsonl:
+        raise click.UsageError("give --json or --jsonl, not both")
+    if as_json and len(files) > 1:
+        raise click.UsageError("--json prints one response; use --jsonl for several files")
     settings = get_settings()
-    if len(text) > settings.max_chars:
-        raise ValueError(f"the text has {len(text)} characters; the limit is {settings.max_chars}")
-    result = _analyzer().analyze([Block("0", text)], online=online)
-    click.echo(result.model_dump_json(indent=2) if as_json else report(result))
+    analyzer = _analyzer()
+    failed: list[str] = []
+    # A bar only where a person watches: on a terminal, and with more than one file to wait for.
+    bar = tqdm(files, unit="file", file=sys.stderr, disable=len(files) < 2 or not sys.stderr.isatty(), leave=False)
+    for file in bar:
+        try:
+            text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8", errors="replace")
+            if len(text) > settings.max_chars:
+                raise ValueError(f"the text has {len(text)} characters; the limit is {settings.max_chars}")
+            result = analyzer.analyze([Block("0", text)], online=online)
+        except (OSError, ValueError, RuntimeError) as exc:
+            if len(files) == 1:
+                raise
+            failed.append(file)
+            bar.write(f"error: {file}: {exc}", file=sys.stderr)
+            continue
+        if as_jsonl:
+            click.echo(result.model_dump_json())
+        elif as_json:
+            click.echo(result.model_dump_json(indent=2))
+        else:
+            click.echo((f"== {file}\n" if len(files) > 1 else "") + report(result))
+    bar.close()
+    if failed:
+        click.echo(f"error: {len(failed)} of {len(files)} files failed: {', '.join(failed)}", err=True)
+        sys.exit(1)
 
 
 def report(result) -> str:

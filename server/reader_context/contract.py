@@ -183,7 +183,10 @@ class KnowledgeHealth(_Model):
 
 class OnlineHealth(_Model):
     enabled: bool
-    reachable: bool | None
+    wikipedia: Literal["unknown", "reachable", "unreachable"] = Field(
+        description="What the server's last calls to Wikipedia did: unknown before the first; while unreachable,"
+                    " cards come from the embedded knowledge base only")
+    reachable: bool | None = Field(description="`wikipedia` as a boolean: null while unknown")
 
 
 class HealthResponse(_Model):

@@ -115,8 +115,9 @@ class Analyzer:
         self.warm_up()
         started = time.perf_counter()
         online = online or self.settings.online
+        # The knowledge base's version is in the key: an answer never outlives a `kb import`, `build` or `warm`.
         key = hashlib.sha256(json.dumps([[b.id, b.text, b.kind] for b in blocks] + [sorted(features), online,
-                                        self.store.build_stamp()], ensure_ascii=False).encode()).hexdigest()
+                                        self.store.version()], ensure_ascii=False).encode()).hexdigest()
         cached = self.responses.get(key)
         if cached is not None:
             cached.stats.elapsed_ms, cached.stats.cached = _ms_since(started), True

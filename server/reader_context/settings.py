@@ -101,7 +101,9 @@ class Settings(BaseSettings):
         description="When set, every /api/v1 route but /health and /openapi.json wants this value in the"
         " X-API-Key header (compared in constant time); unset: no key. The demo page cannot send it",
     )
-    rate_limit_enabled: bool = Field(True, description="Limit requests per client address (Flask-Limiter)")
+    rate_limit_enabled: bool | None = Field(
+        None, description="Limit requests per client address (Flask-Limiter); unset: on under gunicorn, off on the"
+        " local server (`reader-context serve`, `make run`), whose one client is the reader")
     rate_limit_analyze: str = Field(
         "120/minute", description="Most POST /analyze requests per client, e.g. '120/minute' or '10/second;500/hour'"
     )

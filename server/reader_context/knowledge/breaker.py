@@ -72,7 +72,7 @@ class CircuitBreaker:
     def _open(self, seconds: float) -> None:
         self._probing = False
         self._open_until = max(self._open_until, self._clock() + seconds)
-        log.warning("Wikipedia calls paused for %.0f s", seconds)
+        log.info("Wikipedia calls paused for %.0f s", seconds)  # the source says once that Wikipedia is unreachable
 
 
 def retry_after_seconds(value: str | None) -> float | None:

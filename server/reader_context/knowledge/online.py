@@ -66,7 +66,7 @@ class OnlineKnowledge:
 
     def status(self) -> dict:
         return {
-            "reachable": self.source.available,
+            "wikipedia": self.source.reachability,
             "shared_cache": None if self.shared is None else self.shared.reachable,
         }
 

@@ -25,7 +25,7 @@ class CachedReads:
         self._entities: LRUCache[str, Entity | None] = LRUCache(maxsize=size)
 
     def sync(self) -> None:
-        version = (self.store.build_stamp(), self.store.alias_high_water())
+        version = self.store.version()
         with self._lock:
             if version != self._version:
                 self._aliases.clear()

@@ -12,6 +12,7 @@ or Flask.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import threading
@@ -29,6 +30,8 @@ from .packs import W_ALT, is_common_noun, lead_aliases, summarize, title_aliases
 
 if TYPE_CHECKING:
     from ..settings import Settings
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -70,6 +73,7 @@ class WikipediaSource:
         self.sentences = sentences
         self.thumbnail_px = thumbnail_px
         self.breaker = CircuitBreaker(breaker_failures, breaker_seconds, retry_after_cap)
+        self._reached: bool | None = None  # what the last call that went out found; None before the first
         self._slots = threading.BoundedSemaphore(max_in_flight)
         self._local = threading.local()
         limits = httpx.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight)
@@ -98,6 +102,11 @@ class WikipediaSource:
             max_in_flight=settings.wikipedia_max_in_flight, breaker_failures=settings.wikipedia_breaker_failures,
             breaker_seconds=settings.wikipedia_breaker_seconds, retry_after_cap=settings.wikipedia_retry_after_cap,
         )
+
+    @property
+    def reachability(self) -> str:
+        """What the last calls did, for /health: unknown before any, then reachable or unreachable."""
+        return {None: "unknown", True: "reachable", False: "unreachable"}[self._reached]
 
     @property
     def available(self) -> bool:
@@ -158,11 +167,22 @@ class WikipediaSource:
                     self.breaker.rest(wait)
                 else:
                     self.breaker.failed()
+                self._note_reached(False, _describe(exc))
                 raise WikipediaUnavailable(f"{what}: {_describe(exc)}") from exc
             self.breaker.succeeded()
+            self._note_reached(True)
             return result
         finally:
             self._slots.release()
+
+    def _note_reached(self, reached: bool, why: str = "") -> None:
+        """Said once per change, not per call: offline, a reader hears once why cards are fewer."""
+        before, self._reached = self._reached, reached
+        if not reached and before is not False:
+            log.warning("Wikipedia is unreachable (%s): cards come from the embedded knowledge base until it"
+                        " answers again", why)
+        elif reached and before is False:
+            log.warning("Wikipedia answers again")
 
     def _note_retry_after(self, response: httpx.Response) -> None:
         """Seen on every response of both clients; wikipedia-api drops Retry-After on a 503."""

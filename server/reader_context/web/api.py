@@ -114,13 +114,14 @@ def lookup():
 def health():
     settings, analyzer = _settings(), _analyzer()
     stats = analyzer.store.stats()
+    wikipedia = analyzer.online.status()["wikipedia"] if analyzer.ready else "unknown"
     return _json(HealthResponse(
         status="ok" if analyzer.ready else "loading",
         version=__version__,
         model=settings.spacy_model,
         knowledge={"entities": stats["entities"], "sources": stats["sources"]},
-        online={"enabled": settings.online != "never",
-                "reachable": analyzer.online.status()["reachable"] if analyzer.ready else None},
+        online={"enabled": settings.online != "never", "wikipedia": wikipedia,
+                "reachable": {"reachable": True, "unreachable": False}.get(wikipedia)},
     ))
 
 

@@ -45,6 +45,11 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     def demo():
         return send_from_directory(STATIC, "index.html")
 
+    @app.get("/favicon.ico")
+    def favicon():
+        # Browsers ask for /favicon.ico whatever the page links; an SVG answers it as well as an icon file would.
+        return send_from_directory(STATIC, "favicon.svg", mimetype="image/svg+xml")
+
     @app.get("/static/<path:name>")
     def static_file(name: str):
         return send_from_directory(STATIC, name)

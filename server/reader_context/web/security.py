@@ -27,17 +27,20 @@ LIMITED_ENDPOINTS = frozenset({ANALYZE_ENDPOINT, "api_v1.cards", "api_v1.lookup"
 ROUTE_KEY = "reader_context.route"
 
 request_log = logging.getLogger("reader_context.requests")
+security_log = logging.getLogger(__name__)
 
 
 def install_security(app: Flask, settings: Settings) -> Limiter:
     """Wire the proxy fix, rate limits, the API key and the request log into `app`, in that order."""
     if settings.proxy_hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops)  # type: ignore[method-assign]
+    elif settings.rate_limit_enabled is not False:
+        _warn_of_an_unconfigured_proxy(app)
+    if settings.request_log:
+        _install_request_log(app)  # first, so a request the limiter refuses is logged under its route too
     limiter = _install_rate_limits(app, settings)
     if settings.api_key:
         _install_api_key(app, settings.api_key)
-    if settings.request_log:
-        _install_request_log(app)
     _drop_query_from_dev_server_log()
     return limiter
 
@@ -56,6 +59,17 @@ def _install_rate_limits(app: Flask, settings: Settings) -> Limiter:
     def _limit() -> str:  # each route counts on its own; /analyze, the costly one, has its own limit
         return settings.rate_limit_analyze if request.endpoint == ANALYZE_ENDPOINT else settings.rate_limit_default
 
+    # In memory, each gunicorn worker counts on its own: the headers say so rather than promise a deployment-wide limit.
+    scope = "deployment" if settings.redis_url else "worker"
+
+    @app.after_request  # registered before the limiter's own, so it runs after it and sees its headers
+    def _limit_headers(response):
+        if "X-RateLimit-Limit" in response.headers:
+            response.headers["X-RateLimit-Scope"] = scope
+            if response.status_code != 429:
+                response.headers.pop("Retry-After", None)  # only a refusal tells a client to come back later
+        return response
+
     limiter = Limiter(
         get_remote_address,
         app=app,
@@ -64,7 +78,7 @@ def _install_rate_limits(app: Flask, settings: Settings) -> Limiter:
         swallow_errors=True,
         in_memory_fallback_enabled=True,
         key_prefix="reader-context",
-        enabled=settings.rate_limit_enabled,
+        enabled=settings.rate_limit_enabled is not False,  # unset is on: a deployment is limited unless it says
         **storage,
     )
 
@@ -83,6 +97,19 @@ def _install_rate_limits(app: Flask, settings: Settings) -> Limiter:
         return body, status
 
     return limiter
+
+
+def _warn_of_an_unconfigured_proxy(app: Flask) -> None:
+    """Behind a proxy that nobody declared, every reader has the proxy's address and all share one limit; the
+    header is not trusted (anyone can send it), only noticed, once."""
+    warned = []
+
+    @app.before_request
+    def _forwarded_but_not_trusted():
+        if not warned and "X-Forwarded-For" in request.headers:
+            warned.append(True)
+            security_log.warning("requests come through a proxy (X-Forwarded-For) but READER_CONTEXT_PROXY_HOPS is 0:"
+                                 " rate limits count every client behind it as one; set it to the number of proxies")
 
 
 # -- the API key --------------------------------------------------------------------------------

@@ -207,6 +207,11 @@ class EntityTables:
         end of the rowid tree, without a scan)."""
         return self.connection().execute("SELECT MAX(rowid) FROM aliases").fetchone()[0] or 0
 
+    def version(self) -> tuple[str, int]:
+        """Changes whenever what the base answers may change: a build, an import (both renew the stamp) or new
+        entries from Wikipedia (`kb warm`, write-through). Read from the file, so every worker sees it at once."""
+        return self.build_stamp(), self.alias_high_water()
+
     def build_stamp(self) -> str:
         """Changes whenever a build or an import replaced or deleted alias rows (not on Wikipedia
         write-through): a consumer of aliases_since then rebuilds from rowid 0."""

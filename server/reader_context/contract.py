@@ -113,6 +113,12 @@ class Reported(_Model):
                                 " it names no one (\"officials\", \"a spokesman\")")
 
 
+class Phrase(_Model):
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+
 class Term(_Model):
     block: str
     start: int = Field(ge=0)
@@ -131,6 +137,9 @@ class Term(_Model):
                                       " whose words it reports, as context (the word is still the outlet's"
                                       " choice); null otherwise, and always null when `attributed` is set")
     rule: str = Field(description="Stable id of the lexicon entry that fired")
+    phrase: Phrase = Field(description="The expression the word belongs to and loads (\"savage gunmen\" for"
+                           " \"savage\", a run of coordinated adjectives), found in the parse; the mark and the"
+                           " alternatives stay on `text`. Equal to the term's own offsets when the word stands alone")
 
 
 class Voice(_Model):

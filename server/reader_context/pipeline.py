@@ -23,7 +23,7 @@ from .contract import AnalyzeResponse, Card, Mention, Stats, Term
 from .entities import OnlineLinking, collect, content_words, group_mentions
 from .entities.article import article_card
 from .entities.headlines import confirm_headline_names
-from .entities.spans import remember_text, text_of
+from .doctext import remember_text, text_of
 from .knowledge import KnowledgeStore, open_knowledge
 from .knowledge.online import OnlineKnowledge
 from .knowledge.pending import PendingCards
@@ -142,8 +142,10 @@ class Analyzer:
             for block, doc in zip(blocks, docs):
                 for record in term_records(doc):
                     start, end = by_block[block.id].original(record["start"], record["end"])
+                    p_start, p_end = by_block[block.id].original(record["phrase"]["start"], record["phrase"]["end"])
                     records.append({**record, "block": block.id, "start": start, "end": end,
-                                    "text": block.text[start:end]})
+                                    "text": block.text[start:end], "phrase": {
+                                        "start": p_start, "end": p_end, "text": block.text[p_start:p_end]}})
         texts = {b.id: b.text for b in blocks}
         for m in mentions:
             m.start, m.end = by_block[m.block].original(m.start, m.end)

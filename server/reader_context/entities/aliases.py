@@ -19,7 +19,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..knowledge.names import alias_key, fold, is_acronym
-from .spans import NEVER_TAGS, capitalised, sentence_of, shouting, text_of
+from ..doctext import text_of
+from .spans import NEVER_TAGS, capitalised, sentence_of, shouting
 
 _NOT_NAME_INSIDE = frozenset({";", ":", '"', "\u201c", "\u201d"})
 _ADJECTIVE_TAGS = frozenset({"JJ", "JJR", "JJS"})

@@ -16,7 +16,8 @@ from ..knowledge.entity import Card, Entity
 from ..knowledge.kinds import classify
 from ..knowledge.names import alias_key
 from .context import appositive_after, names_introduced, title_before
-from .spans import sentence_of, text_of
+from ..doctext import text_of
+from .spans import sentence_of
 from .vocabulary import vocabulary
 
 if TYPE_CHECKING:

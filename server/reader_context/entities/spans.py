@@ -6,8 +6,9 @@ from bisect import bisect_right
 from typing import NamedTuple
 
 from spacy.attrs import SENT_START
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
+from ..doctext import text_of
 from ..knowledge.kinds import head_kinds
 from ..knowledge.names import is_acronym
 from .vocabulary import vocabulary
@@ -40,21 +41,6 @@ def sentence_of(span: Span) -> Span:
         doc.user_data["reader_context.sentence_starts"] = starts
     i = bisect_right(starts, span.start) - 1
     return doc[starts[i]:starts[i + 1]]
-
-
-def text_of(doc: Doc) -> str:
-    """doc.text, which spaCy joins from every token on each access: read once per Doc, or given by whoever
-    made the Doc from a string (`remember_text`)."""
-    text = doc.user_data.get("reader_context.text")
-    if text is None:
-        text = doc.user_data["reader_context.text"] = doc.text
-    return text
-
-
-def remember_text(doc: Doc, text: str) -> Doc:
-    """Say what text `doc` was made from (the tokenizer keeps every character, so it is doc.text)."""
-    doc.user_data["reader_context.text"] = text
-    return doc
 
 
 def _sentence_text(sent: Span) -> str:

@@ -5,7 +5,8 @@ the union of the `Loaded_Language` and `Name_Calling,Labeling` spans; overlappin
 as in the span-identification (SI) gold of SemEval-2020 Task 11. Scoring follows the task's SI scorer: a
 predicted span s earns |s ∩ t| / |s| towards precision and a gold span t earns |s ∩ t| / |t| towards recall for
 every overlapping pair, precision is averaged over predicted spans and recall over gold spans, summed over the
-whole corpus (micro average).
+whole corpus (micro average). What is scored is each term's phrase (`terms[].phrase`, the expression its word
+loads), with overlapping phrases merged like the gold; the marked words alone are scored beside it.
 
 Side by side, in the same run: a baseline flagging every word whose VADER valence is at least 2 in absolute
 value. Articles are split deterministically into a tuning part and a held-out part (`is_held_out`); the lexicon
@@ -84,7 +85,8 @@ def detect_article(text: str, nlp: Language, terms: LoadedTerms) -> list[dict]:
     found = []
     for (start, line), doc in zip(lines, nlp.pipe(line for _, line in lines)):
         for term in term_records(doc if in_pipeline else terms(doc), terms.spans_key):
-            found.append({**term, "start": term["start"] + start, "end": term["end"] + start})
+            phrase = {"start": term["phrase"]["start"] + start, "end": term["phrase"]["end"] + start}
+            found.append({**term, "start": term["start"] + start, "end": term["end"] + start, "phrase": phrase})
     return found
 
 
@@ -105,6 +107,11 @@ def _vader_valences() -> dict[str, float]:
     return SentimentIntensityAnalyzer().lexicon
 
 
+def _precision_credit(span: Span, gold: list[Span]) -> float:
+    start, end = span
+    return sum(max(0, min(end, g_end) - max(start, g_start)) for g_start, g_end in gold) / (end - start)
+
+
 class _Score:
     """Running SI partial-overlap sums."""
 
@@ -116,10 +123,7 @@ class _Score:
 
     def add(self, predicted: list[Span], gold: list[Span]) -> list[float]:
         """Add one article; returns each predicted span's precision credit (for per-category breakdowns)."""
-        credits = []
-        for start, end in predicted:
-            credit = sum(max(0, min(end, g_end) - max(start, g_start)) for g_start, g_end in gold) / (end - start)
-            credits.append(credit)
+        credits = [_precision_credit(span, gold) for span in predicted]
         self.precision_sum += sum(credits)
         self.predicted += len(predicted)
         for g_start, g_end in gold:
@@ -143,7 +147,7 @@ class _Score:
 
 
 def _score_split(directory: Path, ids: list[str], gold: dict[str, list[Span]], nlp, component, valences) -> dict:
-    ours, vader = _Score(), _Score()
+    ours, marked, vader = _Score(), _Score(), _Score()
     categories: dict[str, list[float]] = defaultdict(list)
     rules: dict[str, list[float]] = defaultdict(list)
     author_rates: list[float] = []
@@ -152,7 +156,12 @@ def _score_split(directory: Path, ids: list[str], gold: dict[str, list[Span]], n
         text = (directory / "articles" / f"article{article_id}.txt").read_text(encoding="utf-8")
         article_gold = gold.get(article_id, [])
         terms = detect_article(text, nlp, component)
-        credits = ours.add([(t["start"], t["end"]) for t in terms], article_gold)
+        # PTC's annotators mark expressions ("reckless appeasement"): what a term claims as loaded is its phrase.
+        # Words of one expression ("weak, indecisive and ineffectual") share it: merged, like the gold, it counts once.
+        phrases = [(t["phrase"]["start"], t["phrase"]["end"]) for t in terms]
+        ours.add(merge_spans(phrases), article_gold)
+        credits = [_precision_credit(phrase, article_gold) for phrase in phrases]
+        marked.add([(t["start"], t["end"]) for t in terms], article_gold)
         for term, credit in zip(terms, credits):
             categories[term["category"]].append(credit)
             rules[term["rule"]].append(credit)
@@ -165,6 +174,7 @@ def _score_split(directory: Path, ids: list[str], gold: dict[str, list[Span]], n
     return {
         "articles": len(ids),
         "ours": ours.result(),
+        "words_only": marked.result(),
         "vader": vader.result(),
         "by_category": {
             category: {"predicted": len(credits), "precision": round(sum(credits) / len(credits), 4)}
@@ -232,7 +242,8 @@ def format_terms_report(result: dict) -> str:
         "|---|---:|---|---:|---:|---:|---:|---:|",
     ]
     for name, split in result["splits"].items():
-        systems = (("ours", "Reader Context lexicon"), ("vader", f"VADER \\|valence\\| ≥ {VADER_THRESHOLD:g}"))
+        systems = (("ours", "Reader Context (phrases)"), ("words_only", "Reader Context (marked words only)"),
+                   ("vader", f"VADER \\|valence\\| ≥ {VADER_THRESHOLD:g}"))
         for system, label in systems:
             score = split[system]
             lines.append(

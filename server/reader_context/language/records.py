@@ -22,13 +22,14 @@ def term_records(doc: Doc, spans_key: str = SPANS_KEY) -> list[dict]:
     """The loaded terms the component wrote to `doc`, as the API's `terms` (without `block`), sorted by start.
 
     Keys: start, end (code-point offsets into doc.text, end exclusive), text, lemma, category, severity, why,
-    alternatives, note, attributed, reported, rule.
+    alternatives, note, attributed, reported, rule, phrase (start and end of the expression the word loads).
     """
     if spans_key not in doc.spans:
         return []
     records = []
     for span in sorted(doc.spans[spans_key], key=lambda s: s.start_char):
         entry, attributed, reported = span._.loaded_term, span._.attributed, span._.reported
+        phrase = span._.phrase or span
         records.append({
             "start": span.start_char,
             "end": span.end_char,
@@ -42,6 +43,7 @@ def term_records(doc: Doc, spans_key: str = SPANS_KEY) -> list[dict]:
             "attributed": dict(attributed) if attributed else None,
             "reported": dict(reported) if reported else None,
             "rule": entry["rule"],
+            "phrase": {"start": phrase.start_char, "end": phrase.end_char},
         })
     return records
 

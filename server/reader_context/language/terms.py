@@ -7,6 +7,7 @@
     span._.loaded_term, span._.attributed  # the lexicon entry, its alternatives fitted to the sentence; who is
                                            # speaking (None: the outlet's own voice)
     span._.reported                        # in the outlet's voice, reporting someone's words: whose
+    span._.phrase                          # the expression the word loads ("savage gunmen" for "savage")
     doc.spans["quoted"]                    # the stretches in someone else's words
     term_records(doc)                      # the same as plain dicts, the shape of the API's `terms`
 
@@ -34,7 +35,8 @@ from .lexicon import Entry, Lexicon, ScareQuotes, load_lexicon
 from ..casing import is_headline
 from . import inflection
 from .matching import TermMatcher, longest_then_severest
-from .records import QUOTED_KEY, SPANS_KEY, loaded_term, scare_quotes_term
+from .phrases import phrase_bounds
+from .records import QUOTED_KEY, SCARE_QUOTES_LEMMA, SPANS_KEY, loaded_term, scare_quotes_term
 from .introductions import Introductions
 from .speakers import Speakers
 from .voices import BLOCK_KINDS, BlockVoice, Voices
@@ -185,7 +187,8 @@ class LoadedTerms:
     def _scare_quotes(self, doc: Doc, voice: BlockVoice, terms: list[Found], headline: bool) -> list[Found]:
         """Short quoted words in a sentence of their own: the marks themselves cast doubt ("the 'peace' deal").
         They are the doubt of whoever speaks the sentence, the outlet or the speaker of a quotation around it."""
-        rule, marks, text = self.scare_quotes, voice.marks, doc.text
+        rule, marks = self.scare_quotes, voice.marks
+        text = marks.text
         taken = [(f.span.start_char, f.span.end_char) for f in terms]
         found = []
         for quote in marks.quotes:
@@ -238,6 +241,20 @@ def _register_extensions() -> None:
     for name in ("loaded_term", "attributed", "reported"):
         if not Span.has_extension(name):
             Span.set_extension(name, default=None)
+    if not Span.has_extension("phrase"):
+        Span.set_extension("phrase", getter=loaded_phrase)
+
+
+def loaded_phrase(span: Span) -> Span | None:
+    """`Span._.phrase`: the expression a loaded term's word belongs to (language.phrases), from the parse;
+    scare quotes are their own phrase, and a span that is no loaded term has none."""
+    entry = span._.loaded_term
+    if entry is None:
+        return None
+    if entry["term"] == SCARE_QUOTES_LEMMA:
+        return span
+    start, end = phrase_bounds(span)
+    return span.doc[start:end]
 
 
 def _whole_tokens(doc: Doc, stretches: list[tuple[int, int]]) -> list[Span]:

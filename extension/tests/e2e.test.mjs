@@ -480,7 +480,8 @@ describe("the demo page served by the backend, with the same renderer", () => {
     assert.equal(await card(page).isVisible(), false);
     // clear() puts back the very text nodes the page had, with their text, and nothing else.
     const restored = await page.evaluate(async () => {
-      const { createMarks, mapBlock } = await import("/static/marks.js");
+      const { createMarks } = await import("/renderer/render/marks.js");
+      const { mapBlock } = await import("/renderer/render/offsets.js");
       const p = document.createElement("p");
       p.append("The savage ", Object.assign(document.createElement("em"), { textContent: "Irina" }), " Bokova spoke.");
       document.getElementById("article").append(p);

@@ -179,7 +179,7 @@ def test_demo_page_is_served_with_a_strict_csp(client):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert b"<script>" not in res.data  # no inline script
     assert client.get("/static/demo.js").status_code == 200
-    assert client.get("/static/marks.js").status_code == 200
+    assert client.get("/renderer/render/marks.js").status_code == 200
 
 
 def test_health_says_what_wikipedia_did_and_an_offline_server_says_so_once(settings, kb_path, caplog):

@@ -299,3 +299,23 @@ class WikipediaStandIn:
                     pass  # the client gave up (a timeout test); nothing to tell it
 
         return Handler
+
+
+def main() -> None:
+    """`python tests/wikipedia_standin.py [--slow SECONDS]`: the stand-in as a process, for the extension's e2e
+    tests (node cannot import it). Prints its URL on the first line and serves until its stdin closes."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--slow", type=float, default=0.0, help="every request sits this many seconds first")
+    args = parser.parse_args()
+    with WikipediaStandIn() as standin:
+        if args.slow:
+            standin.fault = Fault("slow", seconds=args.slow)
+        print(standin.url, flush=True)
+        sys.stdin.read()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,4 +1,5 @@
-// Builds the extension for each browser from the one source tree, and the shared renderer for the demo page.
+// Builds the extension for each browser from the one source tree. (The demo page needs no build: the backend
+// serves the renderer's modules from src/render as they are.)
 //   dist/chrome/   background.service_worker
 //   dist/firefox/  background.scripts + browser_specific_settings.gecko
 // The content script is bundled (content scripts cannot be ES modules, and it carries Readability); the other
@@ -7,7 +8,6 @@ import { build } from "esbuild";
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEMO_BUNDLE, bundleDemo } from "./demo.mjs";
 
 const here = join(dirname(fileURLToPath(import.meta.url)), "..");
 const src = join(here, "src");
@@ -44,9 +44,4 @@ for (const [name, extra] of Object.entries(browsers)) {
     target: name === "chrome" ? "chrome121" : "firefox142", legalComments: "eof", logLevel: "warning",
   });
 }
-
-const shared = await bundleDemo();
-let current = null;
-try { current = readFileSync(DEMO_BUNDLE); } catch { /* first build */ }
-if (!current || !shared.equals(current)) writeFileSync(DEMO_BUNDLE, shared);
-console.log("built dist/chrome, dist/firefox; demo renderer up to date");
+console.log("built dist/chrome, dist/firefox");

@@ -10,6 +10,11 @@ export const PREVIEW = Object.freeze({
   ABANDON_DELAY: 300,
 });
 
+// Late cards: Wikipedia answered after /analyze's deadline (1.5 s by default). The server's calls time out after
+// 2.5 s, a few at a time, so even a queue of names is done well within half a minute; asking every 2 s shows a late
+// card soon after it lands, at one small read per page, and only while some still wait. Hovering asks at once.
+export const POLL = Object.freeze({ INTERVAL: 2000, LIMIT: 30000 });
+
 // Pages that stream in their text or re-render often would otherwise re-extract on every tick of a ticker.
 export const REAPPLY_DELAY_MS = 400;
 

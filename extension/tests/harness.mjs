@@ -37,10 +37,11 @@ export function freePort() {
 }
 
 // Starts `reader-context serve` on a free port with its knowledge base in a temporary folder; `entries` are
-// imported first as the reader's own knowledge-base entries.
-export async function startBackend({ entries = [] } = {}) {
+// imported first as the reader's own knowledge-base entries; `settings`: more READER_CONTEXT_* variables.
+export async function startBackend({ entries = [], settings = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "rc-backend-"));
-  const env = { ...process.env, READER_CONTEXT_KB_PATH: join(dir, "knowledge.sqlite3"), READER_CONTEXT_DATA_DIR: dir };
+  const env = { ...process.env, READER_CONTEXT_KB_PATH: join(dir, "knowledge.sqlite3"), READER_CONTEXT_DATA_DIR: dir,
+    ...Object.fromEntries(Object.entries(settings).map(([k, v]) => ["READER_CONTEXT_" + k, String(v)])) };
   if (entries.length) {
     writeFileSync(join(dir, "entries.jsonl"), entries.map((e) => JSON.stringify(e)).join("\n") + "\n");
     execFileSync(CLI, ["kb", "import", join(dir, "entries.jsonl")], { env, stdio: "pipe" });
@@ -62,6 +63,19 @@ export async function startBackend({ entries = [] } = {}) {
     url,
     stop() { child.kill(); rmSync(dir, { recursive: true, force: true }); },
   };
+}
+
+// The backend's tests' stand-in Wikipedia (tests/wikipedia_standin.py) as a process; `slow`: seconds every
+// request sits before its answer.
+export async function startWikipedia({ slow = 0 } = {}) {
+  const child = spawn(join(REPO, ".venv", "bin", "python"), [join(REPO, "tests", "wikipedia_standin.py"), "--slow", String(slow)],
+    { env: { ...process.env, SHARED }, stdio: ["pipe", "pipe", "inherit"] });
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk) => { out += chunk; if (out.includes("\n")) resolve(out.trim()); });
+    child.on("exit", (code) => reject(new Error(`the stand-in Wikipedia exited (${code})`)));
+  });
+  return { url, stop() { child.stdin.end(); child.kill(); } };
 }
 
 // Serves fixed HTML pages: `pages` maps a path to its HTML.

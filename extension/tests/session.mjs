@@ -35,7 +35,7 @@ export function session(browser, pages) {
 
 // The marks as the page's own document sees them: each highlight's text and the page region it sits in.
 export function highlights(page) {
-  return page.evaluate(() => Object.fromEntries(["entity", "term", "quoted"].map((kind) => {
+  return page.evaluate(() => Object.fromEntries(["entity", "pending", "term", "quoted"].map((kind) => {
     const ranges = [...(CSS.highlights.get("reader-context-" + kind) || [])];
     return [kind, ranges.map((r) => {
       const range = document.createRange();
@@ -51,7 +51,7 @@ export function highlights(page) {
 // The centre of the first line box of the n-th mark whose text is `text`.
 export function markPoint(page, text, nth = 0) {
   return page.evaluate(([text, nth]) => {
-    const all = ["entity", "term", "quoted"].flatMap((kind) => [...(CSS.highlights.get("reader-context-" + kind) || [])]);
+    const all = ["entity", "pending", "term", "quoted"].flatMap((kind) => [...(CSS.highlights.get("reader-context-" + kind) || [])]);
     const found = all.map((r) => {
       const range = document.createRange();
       range.setStart(r.startContainer, r.startOffset);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { launchWithExtension, startBackend, startPages } from "./harness.mjs";
 import { headline, liveBlog, navTeaser, rebuiltText, sections, wrapperClasses } from "./pages.mjs";
-import { highlights, session } from "./session.mjs";
+import { highlightMs, highlights, session } from "./session.mjs";
 
 let backend;
 let pages;
@@ -36,7 +36,7 @@ async function marksOn(t, path) {
   const page = await s.open(path);
   const popup = await s.analyze(page);
   const state = await popup.locator("#state").innerText();
-  t.diagnostic(`time to marks, ${path}: ${popup.ms} ms`);
+  t.diagnostic(`time to marks, ${path}: ${popup.ms} ms, of which drawing ${(await highlightMs(page)).toFixed(1)} ms`);
   await popup.close();
   assert.match(state, /^Analysed \d+ words\.$/);
   const marks = await highlights(page);

@@ -27,7 +27,8 @@ export function selectMentions(mentions, blocks, density = "section") {
   return [...mentions]
     .sort((a, z) => order.get(a.block) - order.get(z.block) || a.start - z.start)
     .filter((m) => {
-      const key = `${section.get(m.block) ?? 0} ${m.card}`;
+      // A name whose card is still on its way is known by its pending id until then.
+      const key = `${section.get(m.block) ?? 0} ${m.card || m.pending}`;
       if (seen.has(key)) return false;
       seen.add(key);
       return true;

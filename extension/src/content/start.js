@@ -1,7 +1,8 @@
 // The keyboard reader's way in: the marks' buttons come last in the tab order (after the page's own links, so
 // they never stand between a reader and the site), which on a news page is a hundred Tabs or more away. This
-// control comes first instead: one Tab from the top of the page, Enter, and focus is on the first mark. It also
-// tells screen-reader users, once per analysis, what was marked.
+// control comes first instead, and the Tab after it (or Enter) lands on the first mark: two Tabs from the top of
+// the page. Shift+Tab from there goes back the page's own way. It also tells screen-reader users, once per
+// analysis, what was marked.
 import { adoptStyles } from "../render/styles.js";
 import { ANNOUNCE_DELAY_MS } from "../timing.js";
 
@@ -34,6 +35,11 @@ export function createStart(doc, { goToFirst }) {
     button = doc.createElement("button");
     button.type = "button";
     button.addEventListener("click", goToFirst);
+    button.addEventListener("keydown", (event) => {
+      if (event.key !== "Tab" || event.shiftKey || event.altKey || event.ctrlKey || event.metaKey) return;
+      event.preventDefault(); // the next stop in the document's order is the page's first link, not our marks
+      goToFirst();
+    });
     status = doc.createElement("div");
     status.className = "status";
     status.setAttribute("role", "status");
@@ -47,7 +53,7 @@ export function createStart(doc, { goToFirst }) {
     ensure();
     const what = `${count(entities, "name", "names")}, ${count(terms, "loaded term", "loaded terms")}`;
     button.hidden = entities + terms === 0;
-    button.textContent = `Reader Context: ${what} \u2014 go to the first mark`;
+    button.textContent = `Reader Context: ${what} \u2014 Tab or Enter goes to the first mark`;
     const sentence = `Reader Context marked ${what}.`;
     if (sentence === said) return; // a redraw of the same marks is not news
     said = sentence;

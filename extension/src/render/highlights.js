@@ -2,6 +2,8 @@
 // without touching the DOM; where it is missing, text is wrapped in inert elements and unwrapped exactly.
 import { HL, WRAP_TAG } from "./styles.js";
 
+const STYLES = ["entity", "pending", "term", "quoted"];
+
 // A live Range over a mark (its `range` holds the boundary points).
 export function rangeOf(mark) {
   const range = mark.range.startContainer.ownerDocument.createRange();
@@ -31,13 +33,26 @@ export function createHighlights(doc, { wrap } = {}) {
   }
 
   function paintHighlights(marks) {
-    const groups = { entity: [], term: [], quoted: [] };
-    for (const mark of marks) groups[mark.style].push(new win.StaticRange(mark.range));
+    const groups = Object.fromEntries(STYLES.map((style) => [style, []]));
+    for (const mark of marks) groups[mark.style].push(mark.painted = new win.StaticRange(mark.range));
     for (const [style, ranges] of Object.entries(groups)) {
       const highlight = new win.Highlight(...ranges);
-      highlight.priority = style === "entity" ? 0 : 1; // a loaded word inside a name shows as loaded
+      highlight.priority = style === "term" || style === "quoted" ? 1 : 0; // a loaded word inside a name shows as loaded
       win.CSS.highlights.set(HL[style], highlight);
     }
+  }
+
+  // A drawn mark changes style (a late card arrived), or with `null` is no longer a mark; the text stays as it is.
+  function restyle(mark, style) {
+    if (useHighlights) {
+      win.CSS.highlights.get(HL[mark.style])?.delete(mark.painted);
+      if (style) win.CSS.highlights.get(HL[style])?.add(mark.painted);
+    } else {
+      // An inert wrapper without a style is no mark; unwrapping it now would split the undo record of clear().
+      for (const p of mark.pieces) p.wrapper.dataset.kind = style || "none";
+    }
+    mark.style = style;
+    if (!style) for (const p of mark.pieces) byNode.set(p.node, byNode.get(p.node).filter((at) => at.mark !== mark));
   }
 
   // Fallback: wrap each piece of text in an inert element. Pieces of one text node are split from its end
@@ -122,5 +137,5 @@ export function createHighlights(doc, { wrap } = {}) {
   }
 
   // `wraps`: the fallback is drawn into the page's own text nodes, so a host must erase it before reading them.
-  return { draw, erase, setActive, markAt, wraps: !useHighlights };
+  return { draw, erase, restyle, setActive, markAt, wraps: !useHighlights };
 }

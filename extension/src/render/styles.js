@@ -2,18 +2,22 @@
 
 export const WRAP_TAG = "reader-context-mark";
 // Highlight names live in one registry per document; the prefix keeps them clear of the page's own.
-export const HL = { entity: "reader-context-entity", term: "reader-context-term", quoted: "reader-context-quoted",
-  active: "reader-context-active" };
+export const HL = { entity: "reader-context-entity", pending: "reader-context-pending", term: "reader-context-term",
+  quoted: "reader-context-quoted", active: "reader-context-active" };
 
 // Painted in the page's own tree (highlight pseudo-elements cannot be styled from a shadow root). Colours are
-// translucent so they read on light and dark pages alike; entities are subtle, loaded terms distinct.
+// translucent so they read on light and dark pages alike; entities are subtle, loaded terms distinct, and a name
+// whose card is still being looked up quieter still (a grey dotted line) until its card arrives.
 export const PAGE_CSS = `
 ::highlight(${HL.entity}) { background-color: rgba(66, 133, 244, .14); text-decoration: underline dotted rgba(66, 133, 244, .9); }
+::highlight(${HL.pending}) { text-decoration: underline dotted rgba(128, 128, 128, .8); }
 ::highlight(${HL.term}) { background-color: rgba(255, 152, 0, .26); text-decoration: underline wavy rgba(230, 81, 0, .9); }
 ::highlight(${HL.quoted}) { background-color: rgba(156, 39, 176, .16); text-decoration: underline dashed rgba(123, 31, 162, .9); }
 ::highlight(${HL.active}) { background-color: rgba(255, 213, 79, .55); }
 ${WRAP_TAG} { all: unset; display: inline; cursor: help; }
 ${WRAP_TAG}[data-kind="entity"] { background-color: rgba(66, 133, 244, .14); text-decoration: underline dotted rgba(66, 133, 244, .9); }
+${WRAP_TAG}[data-kind="pending"] { text-decoration: underline dotted rgba(128, 128, 128, .8); }
+${WRAP_TAG}[data-kind="none"] { cursor: auto; }
 ${WRAP_TAG}[data-kind="term"] { background-color: rgba(255, 152, 0, .26); text-decoration: underline wavy rgba(230, 81, 0, .9); }
 ${WRAP_TAG}[data-kind="quoted"] { background-color: rgba(156, 39, 176, .16); text-decoration: underline dashed rgba(123, 31, 162, .9); }
 ${WRAP_TAG}[data-active] { background-color: rgba(255, 213, 79, .55); }
@@ -52,6 +56,7 @@ export const CARD_CSS = `
 .desc { margin: 2px 0 0; color: var(--muted); }
 .body { margin: 8px 0 0; }
 .note { margin: 8px 0 0; color: var(--muted); font-size: 13px; }
+.loading { font-style: italic; }
 .source { margin: 10px 0 0; padding-top: 8px; border-top: 1px solid var(--rule); color: var(--muted); font-size: 12px;
   display: flex; justify-content: space-between; gap: 8px; }
 a { color: var(--accent); text-decoration: none; }

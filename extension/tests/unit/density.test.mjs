@@ -27,3 +27,10 @@ test("without headings the article is one section", () => {
   const plain = [{ id: "a" }, { id: "b" }];
   assert.deepEqual(where(selectMentions([m("b", 0, "x"), m("a", 1, "x")], plain)), ["x@a:1"]);
 });
+
+test("names still waiting for their card are told apart by their pending ids", () => {
+  const plain = [{ id: "a" }];
+  const late = (start, pending) => ({ block: "a", start, end: start + 3, card: null, pending });
+  const chosen = selectMentions([late(0, "pending:p"), late(5, "pending:q"), late(9, "pending:p")], plain);
+  assert.deepEqual(chosen.map((x) => `${x.pending}:${x.start}`), ["pending:p:0", "pending:q:5"]);
+});

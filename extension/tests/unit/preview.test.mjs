@@ -3,31 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createPreview } from "../../src/render/preview.js";
-
-const settle = () => new Promise(setImmediate);
-
-function fakeClock() {
-  let now = 0;
-  let next = 0;
-  const due = new Map();
-  return {
-    setTimeout: (fn, ms) => { due.set(++next, { at: now + ms, fn }); return next; },
-    clearTimeout: (id) => { due.delete(id); },
-    async tick(ms) {
-      const end = now + ms;
-      for (;;) {
-        const [id, timer] = [...due].filter(([, t]) => t.at <= end).sort((a, z) => a[1].at - z[1].at)[0] || [];
-        if (!timer) break;
-        due.delete(id);
-        now = timer.at;
-        timer.fn();
-        await settle();
-      }
-      now = end;
-      await settle();
-    },
-  };
-}
+import { fakeClock, settle } from "./clock.mjs";
 
 // A view that records what was loaded and shown; loads answer at once unless held.
 function setUp() {

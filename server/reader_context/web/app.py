@@ -6,7 +6,7 @@ import logging
 import re
 from pathlib import Path
 
-from flask import Flask, send_from_directory
+from flask import Flask, abort, send_from_directory
 from flask_cors import CORS
 
 from ..pipeline import Analyzer
@@ -16,6 +16,10 @@ from .errors import register_error_handlers
 from .security import install_security
 
 STATIC = Path(__file__).with_name("static")
+# The demo page runs the extension's renderer from its one source: `renderer` links to extension/src (the wheel
+# carries a copy, made by the build from that link). Only the renderer's modules are served, not the extension.
+RENDERER = Path(__file__).with_name("renderer")
+RENDERER_MODULES = re.compile(r"(render/[a-z]+|timing)\.js")
 # The demo page runs only its own script: no inline code, no third-party origins.
 DEMO_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
             "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
@@ -53,6 +57,12 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     @app.get("/static/<path:name>")
     def static_file(name: str):
         return send_from_directory(STATIC, name)
+
+    @app.get("/renderer/<path:name>")
+    def renderer_module(name: str):
+        if not RENDERER_MODULES.fullmatch(name):
+            abort(404)
+        return send_from_directory(RENDERER, name, mimetype="text/javascript")
 
     @app.after_request
     def _headers(response):

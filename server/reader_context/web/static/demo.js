@@ -1,6 +1,7 @@
-// The demo page: the same renderer as the extension (marks.js, bundled from extension/src/render/), drawing on
-// paragraphs the reader pasted, so the product can be tried without installing anything.
-import { createMarks, mapBlock } from "/static/marks.js";
+// The demo page: the same renderer as the extension (its modules in extension/src/render/, served as they are),
+// drawing on paragraphs the reader pasted, so the product can be tried without installing anything.
+import { createMarks } from "/renderer/render/marks.js";
+import { mapBlock } from "/renderer/render/offsets.js";
 
 const $ = (id) => document.getElementById(id);
 

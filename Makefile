@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: install install-dev system-packages run test test-fast unit e2e eval eval-entities eval-thresholds eval-terms bench kb clean
+.PHONY: install install-dev system-packages run test test-fast unit e2e eval eval-entities eval-thresholds eval-terms eval-framing bench kb clean
 
 # `make run` needs only what running needs; the tests, evaluations and benchmarks add their extras.
 install: $(VENV)/.installed
@@ -57,7 +57,7 @@ extension/node_modules/.installed: extension/package.json extension/package-lock
 kb: install
 	$(BIN)/reader-context kb build
 
-eval: eval-entities eval-terms
+eval: eval-entities eval-terms eval-framing
 
 eval-entities: install-dev
 	$(BIN)/reader-context eval entities $(SHARED)/data/entity-linking/*.jsonl
@@ -70,6 +70,12 @@ eval-thresholds: install-dev
 
 eval-terms: install-dev
 	$(BIN)/reader-context eval terms $(SHARED)/data/ptc-dev
+
+# Where the framing profile's levels fall on news and on propaganda (the levels in language/profile.py).
+eval-framing: install-dev
+	$(BIN)/reader-context eval framing $(SHARED)/data/entity-linking/news-fair-v2-dev.jsonl \
+		$(SHARED)/data/entity-linking/msnbc-updated.jsonl $(SHARED)/data/entity-linking/aquaint.jsonl \
+		$(SHARED)/data/entity-linking/reuters-128.jsonl $(SHARED)/data/ptc-dev
 
 bench: install-dev system-packages
 	cd benchmarks && ../$(PY) latency.py && ../$(PY) load.py

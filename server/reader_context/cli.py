@@ -297,6 +297,16 @@ def terms(directory: Path, as_json: bool) -> None:
 
 
 @eval_.command()
+@click.argument("sets", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def framing(sets: tuple[Path, ...]) -> None:
+    """Where the framing profile's levels fall on sets of articles: JSON-lines files with a `text` per line (news)
+    and PTC folders (propaganda), each article analysed as the API does, offline."""
+    from .evaluation.framing import evaluate_framing, format_framing_report
+
+    click.echo(format_framing_report(evaluate_framing(list(sets), _analyzer())))
+
+
+@eval_.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def voice(file: Path) -> None:
     """Whose voice loaded words are in, and their speakers, on written cases (tests/data/voice_cases.yaml)."""

@@ -62,10 +62,10 @@ def median_ms(samples: list[float]) -> float:
 
 
 @contextmanager
-def gunicorn(workers: int, kb: Path, **env_extra: str):
+def gunicorn(workers: int, kb: Path, config: Path = ROOT / "gunicorn.conf.py", **env_extra: str):
     """The deployment's own server (gunicorn.conf.py) on a free loopback port, offline, without limits or
     request logs; yields the port once /health answers."""
     env = {"READER_CONTEXT_KB_PATH": str(kb), "READER_CONTEXT_ONLINE": "never", "READER_CONTEXT_RATE_LIMIT_ENABLED": "false",
            "READER_CONTEXT_REQUEST_LOG": "false", "WEB_CONCURRENCY": str(workers), **env_extra}
-    with running_gunicorn(["--config", str(ROOT / "gunicorn.conf.py")], env, cwd=ROOT) as (port, _server):
+    with running_gunicorn(["--config", str(config)], env, cwd=ROOT) as (port, _server):
         yield port

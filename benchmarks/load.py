@@ -2,7 +2,7 @@
 by `wrk` (Debian package) with 20 connections; every request is a distinct article so the response cache
 never answers.
 
-    python benchmarks/load.py [--seconds 60] [--connections 20]
+    python benchmarks/load.py [--seconds 60] [--connections 20] [--config gunicorn.conf.py] [--no-write]
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ end
 """
 
 
-def run(workers: int, seconds: int, connections: int, kb: Path, lua: Path) -> dict:
-    with gunicorn(workers, kb) as port:
+def run(workers: int, seconds: int, connections: int, kb: Path, lua: Path, config: Path) -> dict:
+    with gunicorn(workers, kb, config) as port:
         # Warm every worker before measuring.
         subprocess.run(["wrk", "-t2", f"-c{connections}", "-d5s", "-s", str(lua), f"http://127.0.0.1:{port}"],
                        capture_output=True, check=True)
@@ -58,6 +58,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--config", type=Path, default=ROOT / "gunicorn.conf.py", help="another gunicorn config to compare")
+    parser.add_argument("--no-write", action="store_true", help="print the table only, leave docs/ alone")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp())
@@ -70,7 +72,7 @@ def main() -> int:
     # A Lua long string holds the JSON without any escaping.
     lua.write_text(LUA % ("[==[" + json.dumps(blocks, ensure_ascii=False)[1:-1] + "]==]"), encoding="utf-8")
 
-    results = {w: run(w, args.seconds, args.connections, kb, lua) for w in (1, 2)}
+    results = {w: run(w, args.seconds, args.connections, kb, lua, args.config) for w in (1, 2)}
     lines = ["| workers | requests | errors | requests/s | p50 ms | p95 ms | p99 ms |", "|---:|---:|---:|---:|---:|---:|---:|"]
     for w, r in results.items():
         lines.append(f"| {w} | {r['requests']:,} | {r['errors'] + r['non2xx']} | {r['throughput']:.1f} | {r['p50']:.0f} | "
@@ -79,7 +81,8 @@ def main() -> int:
     report = ("\n".join(lines) + f"\n\nScaling, 2 workers against 1: **{ratio:.2f}×**. Each request: the seed article "
               f"({len(blocks)} blocks, 358 words), {args.connections} connections, {args.seconds} s, wrk on the same machine.")
     print(report)
-    (ROOT / "docs" / "benchmarks-load.md").write_text(f"Machine: {machine()}.\n\n{report}\n", encoding="utf-8")
+    if not args.no_write:
+        (ROOT / "docs" / "benchmarks-load.md").write_text(f"Machine: {machine()}.\n\n{report}\n", encoding="utf-8")
     return 0
 
 

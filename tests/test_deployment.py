@@ -140,15 +140,18 @@ def test_a_reload_loses_no_request(deployment):
     for c in clients:
         c.start()
     try:
-        for _ in range(2):
+        for reloads in (1, 2):
             time.sleep(3)
-            server.send_signal(signal.SIGHUP)  # new workers, the old ones finish what they hold
-        time.sleep(4)
+            server.send_signal(signal.SIGHUP)  # new workers; the old ones finish what they hold
+            until = time.monotonic() + 60
+            while log.read_text().count("Worker exiting") < 2 * reloads and time.monotonic() < until:
+                time.sleep(0.2)
+        time.sleep(2)
     finally:
         stop.set()
         for c in clients:
             c.join(30)
-    assert log.read_text().count("Handling signal: hup") == 2
+    assert log.read_text().count("Handling signal: hup") == 2 and log.read_text().count("Worker exiting") == 4
     assert len(outcomes) > 20 and set(outcomes) == {200}, {o: outcomes.count(o) for o in set(outcomes)}
 
 

@@ -36,11 +36,13 @@ reuse_port = False
 # workers), and a request sent on it as the worker closes it on a reload is lost. Behind a proxy (README) the
 # proxy keeps its clients' connections alive.
 keepalive = 0
-timeout = 60  # a 100,000-character article takes a few seconds; anything near a minute is a hang
+# A worker whose event loop has not answered for a minute is restarted, and a body that stops arriving for a minute
+# is dropped. (A 100,000-character article takes a few seconds to analyse.)
+timeout = 60
 graceful_timeout = 30
 max_requests = 0  # memory is flat over 10,000 requests (docs/benchmarks.md): no recycling needed
-# The request line holds /cards' ids (up to 200): gunicorn's largest line, so that our own limits, answered in
-# JSON, come before gunicorn's, answered in HTML.
+# The request line holds /cards' ids (up to 200): gunicorn's largest line, so that our own limits come before
+# gunicorn's (which also answer in JSON, web/worker.py).
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190

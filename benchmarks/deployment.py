@@ -1,8 +1,9 @@
 """The deployment under abuse and operations (issue 16): a victim's lookups while N clients send their headers a
-byte a second, requests lost while the master reloads (SIGHUP) or a worker is killed, all against the real
+byte a second, requests lost while the master reloads (SIGHUP) or a worker is killed, and a reader's lookups
+while another client sends 100,000-character articles with the default rate limits on; all against the real
 gunicorn.conf.py on loopback, offline.
 
-    python benchmarks/deployment.py [--config gunicorn.conf.py] [--slow 8 50] [--seconds 20]
+    python benchmarks/deployment.py [--config gunicorn.conf.py] [--slow 8 50] [--seconds 20] [--only slow|ops|fair]
 """
 
 from __future__ import annotations
@@ -125,12 +126,49 @@ def under_operations(config: Path, kb: Path, operation: str, seconds: float, cli
         return counts
 
 
+def large_sender(port: int, stop: threading.Event, text: str, counts: dict, lock: threading.Lock) -> None:
+    body = json.dumps({"text": text})
+    while not stop.is_set():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        try:
+            conn.request("POST", "/api/v1/analyze", body, {"Content-Type": "application/json"})
+            res = conn.getresponse()
+            res.read()
+            key = str(res.status)
+        except (OSError, http.client.HTTPException):
+            key = "lost"
+        finally:
+            conn.close()
+        with lock:
+            counts[key] = counts.get(key, 0) + 1
+        if key == "429":
+            stop.wait(1.0)  # a client that backs off a little, as the extension does
+
+
+def beside_large_articles(config: Path, kb: Path, seconds: float, senders: int = 4) -> tuple[dict, dict]:
+    """A reader's lookups while `senders` connections of one other client post 100,000 characters each, limits on."""
+    sample = (ROOT / "examples" / "sample-article.txt").read_text(encoding="utf-8")
+    text = (sample * (100_000 // len(sample) + 1))[:100_000]
+    limited = {**env(kb, 2), "READER_CONTEXT_RATE_LIMIT_ENABLED": "true"}
+    with running_gunicorn(["--config", str(config)], limited, cwd=ROOT) as (port, _):
+        stop, lock, counts = threading.Event(), threading.Lock(), {}
+        threads = [threading.Thread(target=large_sender, args=(port, stop, text, counts, lock), daemon=True)
+                   for _ in range(senders)]
+        for t in threads:
+            t.start()
+        time.sleep(2)
+        try:
+            return victim(port, seconds), counts
+        finally:
+            stop.set()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", type=Path, default=ROOT / "gunicorn.conf.py")
     parser.add_argument("--slow", type=int, nargs="*", default=[8, 50])
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--skip-operations", action="store_true")
+    parser.add_argument("--only", choices=["slow", "ops", "fair"])
     args = parser.parse_args()
 
     from reader_context.knowledge import open_knowledge
@@ -138,14 +176,17 @@ def main() -> int:
     kb = Path(tempfile.mkdtemp()) / "knowledge.sqlite3"
     open_knowledge(kb)
     print(f"Machine: {machine()}. Config: {args.config.name}.")
-    print("| slow connections | victim lookups answered | failed (5 s timeout) | p50 ms | max ms |")
-    print("|---:|---:|---:|---:|---:|")
-    for n in [0, *args.slow]:
-        r = under_slow_clients(args.config, kb, n, args.seconds)
-        p50 = f"{r['p50_ms']:.0f}" if r["p50_ms"] is not None else "-"
-        worst = f"{r['max_ms']:.0f}" if r["max_ms"] is not None else "-"
-        print(f"| {n} | {r['answered']} | {r['failed']} | {p50} | {worst} |", flush=True)
-    if not args.skip_operations:
+    if args.only in (None, "slow"):
+        print("| slow connections | victim lookups answered | failed (5 s timeout) | p50 ms | max ms |")
+        print("|---:|---:|---:|---:|---:|")
+        for n in [0, *args.slow]:
+            print(f"| {n} | {_row(under_slow_clients(args.config, kb, n, args.seconds))} |", flush=True)
+    if args.only in (None, "fair"):
+        r, counts = beside_large_articles(args.config, kb, args.seconds)
+        print("\n| beside 4 connections sending 100,000-character articles | victim lookups answered | failed (5 s timeout)"
+              " | p50 ms | max ms | large articles answered 200 | refused 429 |\n|---|---:|---:|---:|---:|---:|---:|")
+        print(f"| default rate limits | {_row(r)} | {counts.get('200', 0)} | {counts.get('429', 0)} |", flush=True)
+    if args.only in (None, "ops"):
         print("\n| during | requests | answered 200 | lost | other |\n|---|---:|---:|---:|---:|")
         for op, label in (("sighup", "3 SIGHUP reloads"), ("kill", "3 workers killed (SIGKILL)")):
             c = under_operations(args.config, kb, op, args.seconds)
@@ -153,6 +194,12 @@ def main() -> int:
             other = total - c.get("ok", 0) - c.get("lost", 0)
             print(f"| {label} | {total} | {c.get('ok', 0)} | {c.get('lost', 0)} | {other} |", flush=True)
     return 0
+
+
+def _row(r: dict) -> str:
+    p50 = f"{r['p50_ms']:.0f}" if r["p50_ms"] is not None else "-"
+    worst = f"{r['max_ms']:.0f}" if r["max_ms"] is not None else "-"
+    return f"{r['answered']} | {r['failed']} | {p50} | {worst}"
 
 
 if __name__ == "__main__":

@@ -126,8 +126,7 @@ def run_wsgi(app: Callable, environ: dict) -> Response:
     started: list = []
 
     def start_response(status, headers, exc_info=None):
-        if exc_info and started:
-            raise exc_info[1].with_traceback(exc_info[2])
+        # Nothing has gone out before the app returns, so an error page may always replace what was started.
         started[:] = [status, list(headers)]
         return lambda data: parts.append(data)
 

@@ -12,7 +12,7 @@ from .. import __version__
 from ..pipeline import Analyzer, Block
 from ..settings import Settings
 from .errors import ApiError
-from .security import charge_characters
+from .work_limit import charge_characters
 from ..contract import AnalyzeRequest, CardsResponse, HealthResponse, LookupResponse
 from .openapi import MAX_CARD_IDS, MAX_LOOKUP_CHARS, openapi_document
 

@@ -9,15 +9,15 @@ import logging
 import re
 import time
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
-from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..settings import Settings
 from .errors import ApiError, error_response
+from .work_limit import install_character_limit
 
 API_KEY_HEADER = "X-API-Key"
 # Routes anyone may call even when a key is set: a load balancer's health probe and the contract.
@@ -26,7 +26,6 @@ OPEN_ENDPOINTS = frozenset({"api_v1.health", "api_v1.openapi"})
 ANALYZE_ENDPOINT = "api_v1.analyze"
 LIMITED_ENDPOINTS = frozenset({ANALYZE_ENDPOINT, "api_v1.cards", "api_v1.lookup"})
 ROUTE_KEY = "reader_context.route"
-CHARACTER_LIMIT = "reader_context.character_limit"
 
 request_log = logging.getLogger("reader_context.requests")
 security_log = logging.getLogger(__name__)
@@ -89,7 +88,7 @@ def _install_rate_limits(app: Flask, settings: Settings) -> Limiter:
         return request.method == "OPTIONS" or request.endpoint not in LIMITED_ENDPOINTS
 
     app.extensions["reader_context.limiter"] = limiter  # the limiter's hooks hold it only weakly
-    app.extensions[CHARACTER_LIMIT] = _character_limit(limiter, settings.rate_limit_characters)
+    install_character_limit(app, limiter, settings.rate_limit_characters)
 
     @app.errorhandler(RateLimitExceeded)
     def _rate_limited(exc: RateLimitExceeded):
@@ -100,38 +99,6 @@ def _install_rate_limits(app: Flask, settings: Settings) -> Limiter:
         return body, status
 
     return limiter
-
-
-def charge_characters(characters: int) -> None:
-    """Count an article's characters against its client's budget before any work is done on it; 429 beyond."""
-    charge = current_app.extensions.get(CHARACTER_LIMIT)
-    if charge is not None:
-        charge(characters)
-
-
-def _character_limit(limiter: Limiter, limits: str):
-    """Counting requests let ten 100,000-character articles a minute starve other readers' 2 ms lookups: an
-    analysis weighs its characters, in the limiter's own storage (per worker, or Redis for the deployment)."""
-    budgets = parse_many(limits)
-
-    def charge(characters: int) -> None:
-        if not limiter.enabled:
-            return
-        client = get_remote_address()
-        try:
-            strategy = limiter.limiter  # the in-memory fallback while Redis is away
-            for budget in budgets:
-                if not strategy.hit(budget, "characters", client, cost=max(characters, 1)):
-                    reset, _ = strategy.get_window_stats(budget, "characters", client)
-                    raise ApiError(429, "rate_limited", f"too many characters of text from this client (at most"
-                                   f" {budget}); retry later", limit=str(budget),
-                                   headers={"Retry-After": str(max(1, int(reset - time.time())))})
-        except ApiError:
-            raise
-        except Exception:  # noqa: BLE001  a store that fails never fails a request, as for the request counts
-            security_log.warning("the character limit could not be counted", exc_info=True)
-
-    return charge
 
 
 def _warn_of_an_unconfigured_proxy(app: Flask) -> None:

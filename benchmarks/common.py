@@ -62,10 +62,25 @@ def median_ms(samples: list[float]) -> float:
 
 
 @contextmanager
-def gunicorn(workers: int, kb: Path, **env_extra: str):
+def gunicorn_process(workers: int, kb: Path, config: Path = ROOT / "gunicorn.conf.py", **env_extra: str):
     """The deployment's own server (gunicorn.conf.py) on a free loopback port, offline, without limits or
-    request logs; yields the port once /health answers."""
+    request logs; yields (port, master process) once /health answers."""
     env = {"READER_CONTEXT_KB_PATH": str(kb), "READER_CONTEXT_ONLINE": "never", "READER_CONTEXT_RATE_LIMIT_ENABLED": "false",
            "READER_CONTEXT_REQUEST_LOG": "false", "WEB_CONCURRENCY": str(workers), **env_extra}
-    with running_gunicorn(["--config", str(ROOT / "gunicorn.conf.py")], env, cwd=ROOT) as (port, _server):
+    with running_gunicorn(["--config", str(config)], env, cwd=ROOT) as (port, server):
+        yield port, server
+
+
+@contextmanager
+def gunicorn(workers: int, kb: Path, config: Path = ROOT / "gunicorn.conf.py", **env_extra: str):
+    with gunicorn_process(workers, kb, config, **env_extra) as (port, _server):
         yield port
+
+
+def workers_cpu_seconds(master: int) -> float:
+    """CPU time (user + system) the master's workers have used so far."""
+    total = 0.0
+    for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total

@@ -1,8 +1,9 @@
-"""Throughput and latency under concurrent load: gunicorn with 1 and then 2 workers on loopback, driven
+"""Throughput and latency under concurrent load: gunicorn with 1 and with 2 workers on loopback, driven
 by `wrk` (Debian package) with 20 connections; every request is a distinct article so the response cache
-never answers.
+never answers. Both servers run at once and are driven in turn, `--rounds` times, so that a machine whose other
+load comes and goes weighs on both alike; the scaling is the median of the rounds' ratios.
 
-    python benchmarks/load.py [--seconds 60] [--connections 20]
+    python benchmarks/load.py [--seconds 60] [--rounds 1] [--connections 20] [--config gunicorn.conf.py] [--no-write]
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
-from common import ROOT, SEED, gunicorn, machine
+from common import ROOT, SEED, gunicorn_process, machine, workers_cpu_seconds
 
 LUA = """
 local threads = 0
@@ -42,22 +45,42 @@ end
 """
 
 
-def run(workers: int, seconds: int, connections: int, kb: Path, lua: Path) -> dict:
-    with gunicorn(workers, kb) as port:
-        # Warm every worker before measuring.
-        subprocess.run(["wrk", "-t2", f"-c{connections}", "-d5s", "-s", str(lua), f"http://127.0.0.1:{port}"],
-                       capture_output=True, check=True)
-        out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", str(lua),
-                              f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True).stdout
-        result = json.loads(re.search(r"^JSON (.*)$", out, re.M).group(1))
-        result["throughput"] = result["requests"] / result["seconds"]
-        return result
+def drive(server: tuple, seconds: int, connections: int, lua: Path) -> dict:
+    port, master = server
+    cpu = workers_cpu_seconds(master.pid)
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", str(lua),
+                          f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True).stdout
+    result = json.loads(re.search(r"^JSON (.*)$", out, re.M).group(1))
+    result["cpu"] = workers_cpu_seconds(master.pid) - cpu
+    return result
+
+
+def run(seconds: int, rounds: int, connections: int, kb: Path, lua: Path, config: Path) -> tuple[dict, list[float]]:
+    with ExitStack() as stack:
+        servers = {w: stack.enter_context(gunicorn_process(w, kb, config)) for w in (1, 2)}
+        for server in servers.values():  # warm every worker before measuring
+            drive(server, 5, connections, lua)
+        runs: dict[int, list[dict]] = {w: [] for w in servers}
+        for _ in range(rounds):
+            for w, server in servers.items():
+                runs[w].append(drive(server, seconds, connections, lua))
+    ratios = [(b["requests"] / b["seconds"]) / (a["requests"] / a["seconds"]) for a, b in zip(runs[1], runs[2])]
+    totals = {}
+    for w, results in runs.items():
+        merged = {k: sum(r[k] for r in results) for k in ("requests", "errors", "non2xx", "seconds", "cpu")}
+        merged.update({k: statistics.median(r[k] for r in results) for k in ("p50", "p95", "p99")})
+        merged["throughput"] = merged["requests"] / merged["seconds"]
+        totals[w] = merged
+    return totals, ratios
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=1, help="drive the two servers in turn this many times")
+    parser.add_argument("--config", type=Path, default=ROOT / "gunicorn.conf.py", help="another gunicorn config to compare")
+    parser.add_argument("--no-write", action="store_true", help="print the table only, leave docs/ alone")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp())
@@ -70,16 +93,23 @@ def main() -> int:
     # A Lua long string holds the JSON without any escaping.
     lua.write_text(LUA % ("[==[" + json.dumps(blocks, ensure_ascii=False)[1:-1] + "]==]"), encoding="utf-8")
 
-    results = {w: run(w, args.seconds, args.connections, kb, lua) for w in (1, 2)}
-    lines = ["| workers | requests | errors | requests/s | p50 ms | p95 ms | p99 ms |", "|---:|---:|---:|---:|---:|---:|---:|"]
+    results, ratios = run(args.seconds, args.rounds, args.connections, kb, lua, args.config)
+    # The workers' CPU time says what a wall-clock ratio cannot on a machine shared with other work: how many cores
+    # the workers got, and what a request costs on them.
+    lines = ["| workers | requests | errors | requests/s | p50 ms | p95 ms | p99 ms | cores used | CPU ms a request |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for w, r in results.items():
         lines.append(f"| {w} | {r['requests']:,} | {r['errors'] + r['non2xx']} | {r['throughput']:.1f} | {r['p50']:.0f} | "
-                     f"{r['p95']:.0f} | {r['p99']:.0f} |")
-    ratio = results[2]["throughput"] / results[1]["throughput"]
-    report = ("\n".join(lines) + f"\n\nScaling, 2 workers against 1: **{ratio:.2f}×**. Each request: the seed article "
-              f"({len(blocks)} blocks, 358 words), {args.connections} connections, {args.seconds} s, wrk on the same machine.")
+                     f"{r['p95']:.0f} | {r['p99']:.0f} | {r['cpu'] / r['seconds']:.2f} | "
+                     f"{1000 * r['cpu'] / max(r['requests'], 1):.0f} |")
+    ratio = statistics.median(ratios)
+    rounds = f" (median of {len(ratios)} rounds: {', '.join(f'{r:.2f}' for r in ratios)})" if len(ratios) > 1 else ""
+    report = ("\n".join(lines) + f"\n\nScaling, 2 workers against 1: **{ratio:.2f}×**{rounds}. Each request: the seed "
+              f"article ({len(blocks)} blocks, 358 words), {args.connections} connections, {args.seconds} s a round, "
+              "wrk on the same machine.")
     print(report)
-    (ROOT / "docs" / "benchmarks-load.md").write_text(f"Machine: {machine()}.\n\n{report}\n", encoding="utf-8")
+    if not args.no_write:
+        (ROOT / "docs" / "benchmarks-load.md").write_text(f"Machine: {machine()}.\n\n{report}\n", encoding="utf-8")
     return 0
 
 

@@ -107,6 +107,11 @@ class Settings(BaseSettings):
     rate_limit_analyze: str = Field(
         "120/minute", description="Most POST /analyze requests per client, e.g. '120/minute' or '10/second;500/hour'"
     )
+    rate_limit_characters: str = Field(
+        "300000/minute", description="Most characters of article text per client to POST /analyze, e.g. '300000/minute'"
+        " (three articles of the largest size): a request weighs what it makes the server do, so a client sending"
+        " large articles is held back before it starves others. Keep it at or above MAX_CHARS",
+    )
     rate_limit_default: str = Field(
         "600/minute", description="Most requests per client to the other rate-limited routes (/cards, /cards/lookup)"
     )

@@ -6,11 +6,13 @@ import json
 
 from flask import Blueprint, Response, current_app, request
 from pydantic import ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import __version__
 from ..pipeline import Analyzer, Block
 from ..settings import Settings
 from .errors import ApiError
+from .work_limit import charge_characters
 from ..contract import AnalyzeRequest, CardsResponse, HealthResponse, LookupResponse
 from .openapi import MAX_CARD_IDS, MAX_LOOKUP_CHARS, openapi_document
 
@@ -32,11 +34,13 @@ def _field(loc: tuple) -> str:
 def parse_analyze_request(settings: Settings) -> tuple[AnalyzeRequest, list[Block]]:
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "send the article as JSON with Content-Type: application/json")
-    raw = request.get_data(cache=False)
+    raw = _body(settings.max_body_bytes)
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "malformed_json", f"the request body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ApiError(400, "malformed_json", "the request body is not valid JSON: nested too deeply") from None
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_request", "the request body must be a JSON object", field="body")
     try:
@@ -65,10 +69,22 @@ def parse_analyze_request(settings: Settings) -> tuple[AnalyzeRequest, list[Bloc
     return req, blocks
 
 
+def _body(limit: int) -> bytes:
+    if request.content_length is None and request.environ.get("wsgi.input_terminated"):
+        # A chunked body has no length to refuse up front, and werkzeug would cut it at the limit and hand on
+        # the part as if it were whole: read one byte past the limit to know.
+        raw = request.input_stream.read(limit + 1)
+        if len(raw) > limit:
+            raise RequestEntityTooLarge()
+        return raw
+    return request.get_data(cache=False)  # a declared length over the limit is refused before any read
+
+
 @api.post("/analyze")
 def analyze():
     settings = _settings()
     req, blocks = parse_analyze_request(settings)
+    charge_characters(sum(len(b.text) for b in blocks))
     result = _analyzer().analyze(blocks, features=tuple(req.features), online=req.online or settings.online)
     return _json(result)
 

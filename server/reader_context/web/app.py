@@ -6,7 +6,7 @@ import logging
 import re
 from pathlib import Path
 
-from flask import Flask, abort, send_from_directory
+from flask import Flask, abort, request, send_from_directory
 from flask_cors import CORS
 
 from ..pipeline import Analyzer
@@ -70,6 +70,9 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         if response.mimetype == "text/html":
             response.headers["Content-Security-Policy"] = DEMO_CSP
+        if request.path.startswith("/api/"):
+            # Answers hold what a reader reads (names, the article's words): no shared or browser cache keeps them.
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     if warm:

@@ -14,9 +14,10 @@ log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, **extra):
+    def __init__(self, status: int, code: str, message: str, *, headers: dict[str, str] | None = None, **extra):
         super().__init__(message)
         self.status, self.code, self.message, self.extra = status, code, message, extra
+        self.headers = headers or {}
 
 
 def error_response(status: int, code: str, message: str, **extra):
@@ -30,7 +31,8 @@ _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
-        return error_response(exc.status, exc.code, exc.message, **exc.extra)
+        body, status = error_response(exc.status, exc.code, exc.message, **exc.extra)
+        return body, status, exc.headers
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(exc):

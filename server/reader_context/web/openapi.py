@@ -60,8 +60,9 @@ def openapi_document(settings: Settings | None = None) -> dict:
                                 "schema": {"type": "array", "items": {"type": "string", "minLength": 1},
                                            "minItems": 1, "maxItems": MAX_CARD_IDS},
                                 "style": "form", "explode": True}],
+                # 414: a request line over gunicorn's 8,190 bytes (many long ids), answered by its worker in this format.
                 "responses": {"200": {"description": "the cards found", **_json("CardsResponse")},
-                              **_errors(400, *guarded)},
+                              **_errors(400, 414, *guarded)},
                 **security,
             }},
             "/api/v1/cards/lookup": {"get": {

@@ -17,6 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..settings import Settings
 from .errors import ApiError, error_response
+from .work_limit import install_character_limit
 
 API_KEY_HEADER = "X-API-Key"
 # Routes anyone may call even when a key is set: a load balancer's health probe and the contract.
@@ -87,6 +88,7 @@ def _install_rate_limits(app: Flask, settings: Settings) -> Limiter:
         return request.method == "OPTIONS" or request.endpoint not in LIMITED_ENDPOINTS
 
     app.extensions["reader_context.limiter"] = limiter  # the limiter's hooks hold it only weakly
+    install_character_limit(app, limiter, settings.rate_limit_characters)
 
     @app.errorhandler(RateLimitExceeded)
     def _rate_limited(exc: RateLimitExceeded):

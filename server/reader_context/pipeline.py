@@ -12,7 +12,6 @@ import hashlib
 import json
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from cachetools import TTLCache
@@ -25,6 +24,7 @@ from .entities.article import article_card
 from .entities.headlines import confirm_headline_names
 from .entities.spans import remember_text, text_of
 from .knowledge import KnowledgeStore, open_knowledge
+from .knowledge.lookups import LookupQueue
 from .knowledge.online import OnlineKnowledge
 from .knowledge.pending import PendingCards
 from .language import QUOTED_KEY, framing_profile, term_records
@@ -91,13 +91,15 @@ class Analyzer:
             # An invalid lexicon raises here: the server refuses to start rather than run without it.
             self.terms = self.nlp.create_pipe("reader_context_terms")
             self.online = OnlineKnowledge.from_settings(self.store, st)
-            self.pending = PendingCards(self.store, self.online.shared, ttl_seconds=PENDING_SECONDS)
+            self.pending = PendingCards(self.store, self.online.shared, ttl_seconds=PENDING_SECONDS,
+                                        most=st.pending_max)
             # The alias index and the term matchers compile on their first Doc: here, not in a reader's request.
             warm = self.nlp("Reader Context warms up in Paris.")
             self.mentions(warm)
             self.terms(warm)
-            pool = ThreadPoolExecutor(max_workers=st.wikipedia_max_in_flight, thread_name_prefix="wikipedia")
-            self.online_linking = OnlineLinking(self.linker, self.online, self.pending, pool)
+            lookups = LookupQueue(st.wikipedia_max_in_flight, st.wikipedia_queue_size)
+            self.online_linking = OnlineLinking(self.linker, self.online, self.pending, lookups,
+                                                budget=st.wikipedia_request_budget)
             self._ready.set()
 
     @property

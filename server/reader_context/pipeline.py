@@ -34,6 +34,8 @@ from .settings import Settings
 
 RESPONSE_CACHE_SECONDS = 300
 PENDING_SECONDS = 600
+# What `online: never` links to: the knowledge shipped and imported, nothing a request fetched from Wikipedia.
+OFFLINE_SOURCES = frozenset({"embedded", "user"})
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,7 @@ class Analyzer:
         found = confirm_headline_names(collect(by_id), by_id, lambda key: key in known)
         groups = group_mentions(found, self.linker.names_a_thing)
         article_words = set().union(*(content_words(text_of(doc)) for doc in docs))  # the text the NLP read
-        self.linker.link(groups, article_words)
+        self.linker.link(groups, article_words, OFFLINE_SOURCES if online == "never" else None)
         waiting: dict[int, str] = {}
         if online != "never":
             deadline = started + self.settings.deadline_ms / 1000

@@ -91,3 +91,20 @@ def test_shutdown_drops_what_waits(calls):
     assert waiting.cancelled() and queue.submit("a", "C", calls("C")) is None
     calls.go.set()
     assert running.result(5) == "A"
+
+
+def test_a_forked_worker_runs_its_own_lookups(calls, queue_of):
+    """gunicorn forks its workers from a master that built the queue: no thread of the master's survives."""
+    import os
+
+    queue = queue_of(1, 10)
+    calls.go.set()
+    assert queue.submit("master", "A", calls("A")).result(5) == "A"
+    child = os.fork()
+    if child == 0:  # the worker: exit status 0 only if its own lookup ran
+        try:
+            os._exit(0 if queue.submit("worker", "B", calls("B")).result(5) == "B" else 1)
+        except BaseException:
+            os._exit(2)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

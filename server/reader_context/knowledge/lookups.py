@@ -11,7 +11,9 @@ asked by two requests is one lookup.
 
 from __future__ import annotations
 
+import os
 import threading
+import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future
@@ -33,14 +35,20 @@ class LookupQueue:
     def __init__(self, workers: int, capacity: int, *, name: str = "wikipedia"):
         self.workers = workers
         self.capacity = capacity
+        self.name = name
+        self._closed = False
+        self._reset()
+        # gunicorn preloads the app in its master and forks the workers, which inherit no threads (and maybe a
+        # held lock): each process starts its own on its first lookup.
+        after_fork = weakref.WeakMethod(self._reset)
+        os.register_at_fork(after_in_child=lambda: (reset := after_fork()) and reset())
+
+    def _reset(self) -> None:
         self._ready = threading.Condition()
         self._waiting: OrderedDict[Hashable, deque[_Task]] = OrderedDict()  # by request, in turn order
         self._by_key: dict[Hashable, Future] = {}
         self._count = 0
-        self._closed = False
-        self._threads = [threading.Thread(target=self._serve, name=f"{name}-{i}", daemon=True) for i in range(workers)]
-        for thread in self._threads:
-            thread.start()
+        self._started = False
 
     @property
     def waiting(self) -> int:
@@ -63,6 +71,10 @@ class LookupQueue:
             self._waiting.setdefault(request, deque()).append(task)
             self._by_key[key] = task.future
             self._count += 1
+            if not self._started:
+                self._started = True
+                for i in range(self.workers):
+                    threading.Thread(target=self._serve, name=f"{self.name}-{i}", daemon=True).start()
             self._ready.notify()
         if dropped is not None:
             dropped.future.cancel()  # outside the lock: its callbacks run here

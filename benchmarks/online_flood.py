@@ -5,7 +5,7 @@ The text is 100,000 characters of made-up capitalised names (no knowledge base h
 Wikipedia lookup); Wikipedia is the tests' stand-in on loopback, answering after `--delay` seconds.
 
     python benchmarks/online_flood.py flood [--chars 100000] [--watch 30] [--delay 0.05]
-    python benchmarks/online_flood.py memory [--requests 20] [--delay 1.0]
+    python benchmarks/online_flood.py memory [--requests 20] [--delay 1.0] [--online never|auto|always]
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ def flood_blocks(chars: int, seed: int = 1) -> list[Block]:
     return [Block(f"p{i}", text) for i, text in enumerate(made_up_article(chars, seed))]
 
 
-def analyzer(kb: Path, url: str) -> Analyzer:
-    a = Analyzer(Settings(kb_path=kb, data_dir=kb.parent, wikipedia_url=url, online="auto"))
+def analyzer(kb: Path, url: str, online: str = "auto") -> Analyzer:
+    a = Analyzer(Settings(kb_path=kb, data_dir=kb.parent, wikipedia_url=url, online=online))
     a.warm_up()
     return a
 
@@ -72,14 +72,15 @@ def flood(kb: Path, args) -> None:
 def memory(kb: Path, args) -> None:
     with WikipediaStandIn(with_real_paragraphs=False) as wiki:
         wiki.delay = args.delay
-        a = analyzer(kb, wiki.url)
-        print(f"after warm-up: {rss_mib():.0f} MiB")
+        a = analyzer(kb, wiki.url, args.online)
+        print(f"after warm-up: {rss_mib():.0f} MiB, {len(a.nlp.vocab.strings):,} strings in spaCy's vocabulary")
         for i in range(1, args.requests + 1):
             started = time.perf_counter()
             a.analyze(flood_blocks(args.chars, seed=i))
             if i % args.every == 0 or i == args.requests:
                 print(f"after {i} requests: {rss_mib():.0f} MiB ({time.perf_counter() - started:.1f} s the last,"
-                      f" {wiki.seen.requests:,} Wikipedia requests so far)", flush=True)
+                      f" {wiki.seen.requests:,} Wikipedia requests so far, {len(a.nlp.vocab.strings):,} strings)",
+                      flush=True)
         a.online_linking.lookups.shutdown()
 
 
@@ -91,6 +92,7 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=None, help="seconds the stand-in takes per call")
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--every", type=int, default=5)
+    parser.add_argument("--online", choices=["never", "auto", "always"], default="auto", help="memory: the mode")
     parser.add_argument("--kb", type=Path, help="a built knowledge base to copy (default: build one)")
     args = parser.parse_args()
     if args.delay is None:

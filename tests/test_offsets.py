@@ -22,7 +22,7 @@ def test_every_control_and_format_character_is_taken_out_and_mapped_back(char):
 
 def test_layout_characters_stay():
     text = "Line one\tcell\r\nLine two"
-    assert Visible.of(text).text == text and Visible.of(text).kept is None
+    assert Visible.of(text).text == text and Visible.of(text).starts is None
 
 
 def test_soft_hyphens_hide_no_name_and_no_loaded_word(analyzer):
@@ -32,3 +32,31 @@ def test_soft_hyphens_hide_no_name_and_no_loaded_word(analyzer):
     assert putin and putin[0]["text"] == "Vladimir Pu\u00adtin" == text[putin[0]["start"]:putin[0]["end"]]
     savage = [t for t in result["terms"] if t["lemma"] == "savage"]
     assert savage and savage[0]["text"] == "sav\u00adage" == text[savage[0]["start"]:savage[0]["end"]]
+
+
+def test_decomposed_text_keeps_its_names_with_offsets_into_the_text_as_sent(analyzer):
+    """macOS file names and some editors send "São Paulo" as "Sa\u0303o Paulo" (NFD): the NLP must read the
+    composed words, and every mark still cover exactly the characters as sent."""
+    composed = "Protesters marched in São Paulo, and Fatoumata Keïta, a curator at the museum, said the savage raid shocked her."
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    want = analyzer.analyze([Block("0", composed)]).model_dump()
+    got = analyzer.analyze([Block("0", decomposed)]).model_dump()
+    assert any(m["card"] == "wikipedia:São Paulo" for m in want["mentions"])
+    for key in ("mentions", "terms"):
+        assert [unicodedata.normalize("NFC", m["text"]) for m in got[key]] == [m["text"] for m in want[key]], key
+        assert [m.get("card") for m in got[key]] == [m.get("card") for m in want[key]]
+        assert all(decomposed[m["start"]:m["end"]] == m["text"] for m in got[key])
+
+
+@pytest.mark.parametrize("sent, visible_text, span, original", [
+    ("Sa\u0303o Paulo", "São Paulo", (0, 3), "Sa\u0303o"),
+    ("Kei\u00ad\u0308ta said", "Keïta said", (0, 5), "Kei\u00ad\u0308ta"),  # a soft hyphen between letter and mark
+    ("\u1100\u1161\u11a8 Seoul", "\uac01 Seoul", (0, 1), "\u1100\u1161\u11a8"),  # Hangul jamo compose too
+    ("e\u0301\u0301 x", "\u00e9\u0301 x", (1, 2), "e\u0301\u0301"),  # a mark with nothing to join stays with its letter
+])
+def test_composed_characters_map_back_to_all_they_were_made_of(sent, visible_text, span, original):
+    visible = Visible.of(sent)
+    assert visible.text == visible_text
+    start, end = visible.original(*span)
+    assert sent[start:end] == original

@@ -99,3 +99,28 @@ def test_a_read_only_base_degrades_to_this_process_with_one_warning(tmp_path, ca
         pending.resolve(one, card("Irina Bokova"))
         assert pending.get([one, two]) == ({one: card("Irina Bokova")}, [two])
     assert len([r for r in caplog.records if r.name == "reader_context.knowledge.pending"]) == 1
+
+
+def test_no_more_cards_wait_than_the_deployment_keeps(tmp_path):
+    """A flood of late names must not grow the table without end: past `most`, no pending id is given,
+    until cards expire."""
+    clock = FakeClock()
+    store = new_store(tmp_path / "kb.sqlite3")
+    pending = PendingCards(store, None, ttl_seconds=60, most=5, clock=clock)
+    ids = [pending.open() for _ in range(8)]
+    assert all(ids[:5]) and ids[5:] == [None, None, None]
+    assert store.connection().execute("SELECT COUNT(*) FROM pending_cards").fetchone()[0] == 5
+    pending.resolve(ids[0], card("Irina Bokova"))  # a card found later still lands
+    assert pending.get(ids[:1])[0] == {ids[0]: card("Irina Bokova")}
+    clock.now += 61
+    assert pending.open() is not None
+
+
+def test_without_a_writable_base_memory_holds_no_more_than_the_cap(tmp_path):
+    store = new_store(tmp_path / "kb.sqlite3")
+    store.close()
+    store.read_only = True
+    pending = PendingCards(store, None, most=3)
+    ids = [pending.open() for _ in range(5)]
+    assert all(ids[:3]) and ids[3:] == [None, None]
+    assert pending.get(ids[:3]) == ({}, ids[:3])  # the ones given are not pushed out

@@ -13,7 +13,6 @@ import hashlib
 import json
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from cachetools import TTLCache
@@ -26,6 +25,7 @@ from .entities.article import article_card
 from .entities.headlines import confirm_headline_names
 from .doctext import remember_text, text_of
 from .knowledge import KnowledgeStore, open_knowledge
+from .knowledge.lookups import LookupQueue
 from .knowledge.online import OnlineKnowledge
 from .knowledge.pending import PendingCards
 from .language import QUOTED_KEY, framing_profile, term_records
@@ -35,6 +35,8 @@ from .settings import Settings
 
 RESPONSE_CACHE_SECONDS = 300
 PENDING_SECONDS = 600
+# What `online: never` links to: the knowledge shipped and imported, nothing a request fetched from Wikipedia.
+OFFLINE_SOURCES = frozenset({"embedded", "user"})
 
 
 @dataclass(frozen=True)
@@ -92,13 +94,15 @@ class Analyzer:
             # An invalid lexicon raises here: the server refuses to start rather than run without it.
             self.terms = self.nlp.create_pipe("reader_context_terms")
             self.online = OnlineKnowledge.from_settings(self.store, st)
-            self.pending = PendingCards(self.store, self.online.shared, ttl_seconds=PENDING_SECONDS)
+            self.pending = PendingCards(self.store, self.online.shared, ttl_seconds=PENDING_SECONDS,
+                                        most=st.pending_max)
             # The alias index and the term matchers compile on their first Doc: here, not in a reader's request.
             warm = self.nlp("Reader Context warms up in Paris.")
             self.mentions(warm)
             self.terms(warm)
-            pool = ThreadPoolExecutor(max_workers=st.wikipedia_max_in_flight, thread_name_prefix="wikipedia")
-            self.online_linking = OnlineLinking(self.linker, self.online, self.pending, pool)
+            lookups = LookupQueue(st.wikipedia_max_in_flight, st.wikipedia_queue_size)
+            self.online_linking = OnlineLinking(self.linker, self.online, self.pending, lookups,
+                                                budget=st.wikipedia_request_budget)
             # The model, the matchers and the alias index are millions of objects that live as long as the process:
             # out of the collector's sight, a full collection no longer walks them in the middle of a request
             # (measured: about a tenth of /analyze's time), and forked workers do not dirty their shared pages.
@@ -170,7 +174,7 @@ class Analyzer:
         found = confirm_headline_names(collect(by_id), by_id, lambda key: key in known)
         groups = group_mentions(found, self.linker.names_a_thing)
         article_words = set().union(*(content_words(text_of(doc)) for doc in docs))  # the text the NLP read
-        self.linker.link(groups, article_words)
+        self.linker.link(groups, article_words, OFFLINE_SOURCES if online == "never" else None)
         waiting: dict[int, str] = {}
         if online != "never":
             deadline = started + self.settings.deadline_ms / 1000

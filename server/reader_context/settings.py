@@ -69,6 +69,21 @@ class Settings(BaseSettings):
     )
     wikipedia_timeout: float = Field(2.5, gt=0, le=30, description="Seconds one Wikipedia call may take")
     wikipedia_max_in_flight: int = Field(4, ge=1, le=32, description="Most Wikipedia calls in flight per process")
+    wikipedia_request_budget: int = Field(
+        24, ge=0, le=1000,
+        description="Most names of one request looked up on Wikipedia: those a reader needs most (repeated, introduced"
+        " with a title or role, beside names already placed); the others keep their embedded or article card",
+    )
+    wikipedia_queue_size: int = Field(
+        200, ge=1, le=100_000,
+        description="Most Wikipedia lookups waiting per process, all requests together, served one request after"
+        " another in turn; beyond it a request's names are refused, or the largest request's last ones dropped",
+    )
+    pending_max: int = Field(
+        20_000, ge=1,
+        description="Most pending cards kept at once (knowledge base rows, or this process's memory without one);"
+        " beyond it a late name gets no pending id and keeps the card it has",
+    )
     wikipedia_breaker_failures: int = Field(
         3, ge=1, description="Consecutive failed Wikipedia calls after which no call is made for a while"
     )

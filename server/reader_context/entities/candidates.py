@@ -13,8 +13,10 @@ from .article import Group
 Candidate = tuple[Entity, float, str]
 
 
-def from_knowledge_base(store, group: Group, runner_up_factor: float) -> list[Candidate]:
-    """The entities the base's aliases reach from the group's fullest known names, with their priors."""
+def from_knowledge_base(store, group: Group, runner_up_factor: float,
+                        sources: frozenset[str] | None = None) -> list[Candidate]:
+    """The entities the base's aliases reach from the group's fullest known names, with their priors; only
+    those of `sources` when given."""
     hits: dict[str, tuple[float, str]] = {}
     # The fullest names the knowledge base knows: "Donald Trump" for a group holding "Donald J.
     # Trump" and "Trump"; a surname alone only when no fuller name of the group is known.
@@ -39,6 +41,8 @@ def from_knowledge_base(store, group: Group, runner_up_factor: float) -> list[Ca
     if not hits:
         return []
     entities = store.entities(hits)
+    if sources is not None:
+        entities = {i: e for i, e in entities.items() if e.source in sources}
     if fullest < len(group.names[0].split()):
         # Known only by a shorter name: the entity must still bear the full one ("Stephanie Hoff" is
         # not Jacobus van 't Hoff; "Donald J. Trump" is Donald Trump).

@@ -208,10 +208,11 @@ class Linker:
                 group.card_id, group.confidence = best.candidate.id, round(min(1.0, best.score), 3)
                 group.chosen = best.candidate
 
-    def link(self, groups: list[Group], article_words: set[str]) -> None:
-        """Link every group of an article from the knowledge base."""
+    def link(self, groups: list[Group], article_words: set[str], sources: frozenset[str] | None = None) -> None:
+        """Link every group of an article from the knowledge base (its entries of `sources` only, when given)."""
         for g in groups:
-            g.scored = [] if g.ambiguous else self._scored(g, from_knowledge_base(self.store, g, self.runner_up_factor), article_words)
+            found = [] if g.ambiguous else from_knowledge_base(self.store, g, self.runner_up_factor, sources)
+            g.scored = self._scored(g, found, article_words)
             for s in g.scored:
                 self._score(s, None)
         # Anchors: groups whose best candidate clears the bar without help from the others.

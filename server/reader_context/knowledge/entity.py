@@ -7,17 +7,22 @@ reader-facing view and part of the API contract, so this module imports nothing 
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Kind = Literal["person", "place", "organization", "event", "work", "concept", "other"]
 Source = Literal["embedded", "wikipedia", "article", "user"]
 KINDS: tuple[str, ...] = ("person", "place", "organization", "event", "work", "concept", "other")
 
 WIKIPEDIA_ATTRIBUTION = "From Wikipedia, CC BY-SA 4.0"
+# The only links a card may carry: a page or a picture on the web. Anything else ("javascript:", "data:", a
+# control character a browser would skip) from Wikipedia, Redis or an edited base file never reaches a page.
+WEB_URL = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s\x00-\x1f\x7f]+$"
+_WEB_URL = re.compile(WEB_URL)
 
 
 def wikipedia_url(title: str, base: str = "https://en.wikipedia.org") -> str:
@@ -35,12 +40,18 @@ class Card(BaseModel):
     kind: Kind
     description: str | None
     summary: str | None
-    url: str | None
-    thumbnail: str | None
+    url: str | None = Field(json_schema_extra={"pattern": WEB_URL})
+    thumbnail: str | None = Field(json_schema_extra={"pattern": WEB_URL})
     source: Source
     attribution: str | None
     facts: dict[str, str] | None = Field(None, exclude_if=lambda facts: not facts)
     in_article: list[str] = []
+
+    @field_validator("url", "thumbnail", mode="before")
+    @classmethod
+    def _web_only(cls, value: object) -> object:
+        """A link that is not http(s) is dropped rather than refused: the card is still worth showing."""
+        return value if not isinstance(value, str) or _WEB_URL.match(value) else None
 
 
 @dataclass(frozen=True)

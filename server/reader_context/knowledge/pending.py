@@ -33,21 +33,33 @@ State = tuple[bool, dict | None, float]  # resolved, the card's fields, until wh
 
 class PendingCards:
     def __init__(self, store: KnowledgeStore, shared: SharedCache | None, *, ttl_seconds: float = 600,
-                 clock: Callable[[], float] = time.time):
+                 most: int = 20_000, clock: Callable[[], float] = time.time):
         self.store = store
         self.shared = shared
         self.ttl_seconds = ttl_seconds
+        self.most = most
         self._clock = clock
-        self._memory: TTLCache = TTLCache(MEMORY_SIZE, ttl_seconds, timer=clock)
+        self._memory: TTLCache = TTLCache(min(MEMORY_SIZE, most), ttl_seconds, timer=clock)
         self._warned = False
         store.ensure_schema()
 
-    def open(self) -> str:
-        """A new pending id, unguessable (128 random bits), waiting until ttl_seconds from now."""
+    def open(self) -> str | None:
+        """A new pending id, unguessable (128 random bits), waiting until ttl_seconds from now; None when
+        `most` cards are pending already (in the base, or in memory when the base cannot be written)."""
         pid = PREFIX + secrets.token_urlsafe(16)
         now = self._clock()
-        self._keep(pid, (False, None, now + self.ttl_seconds),
-                   lambda: self.store.open_pending(pid, now + self.ttl_seconds, now))
+        state: State = (False, None, now + self.ttl_seconds)
+        try:
+            if not self.store.open_pending(pid, now + self.ttl_seconds, now, most=self.most):
+                return None
+        except (KnowledgeError, sqlite3.Error) as exc:
+            self._store_failed(exc)
+            self._memory.expire()
+            if len(self._memory) >= self._memory.maxsize:
+                return None  # rather than push out a card another reader waits for
+        self._memory[pid] = state
+        if self.shared is not None:
+            self.shared.set(pid, list(state), self.ttl_seconds)
         return pid
 
     def resolve(self, pid: str, card: Card | None) -> None:

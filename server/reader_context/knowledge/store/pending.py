@@ -17,13 +17,18 @@ class PendingTables:
     connection: Callable[[], sqlite3.Connection]
     write: Callable[[], AbstractContextManager[sqlite3.Connection]]
 
-    def open_pending(self, pid: str, expires_at: float, now: float) -> None:
-        """Record a pending card as waiting, and purge a page of expired ones on the way."""
+    def open_pending(self, pid: str, expires_at: float, now: float, *, most: int) -> bool:
+        """Record a pending card as waiting, unless `most` are kept already (False); purge a page of expired
+        ones on the way."""
         with self.write() as conn:
             conn.execute("DELETE FROM pending_cards WHERE id IN"
                          " (SELECT id FROM pending_cards WHERE expires_at <= ? LIMIT ?)", (now, PURGE_LIMIT))
+            (kept,) = conn.execute("SELECT count(*) FROM pending_cards WHERE expires_at > ?", (now,)).fetchone()
+            if kept >= most:
+                return False
             conn.execute("INSERT OR REPLACE INTO pending_cards(id, resolved, card, expires_at) VALUES (?, 0, NULL, ?)",
                          (pid, expires_at))
+            return True
 
     def resolve_pending(self, pid: str, card: str | None, expires_at: float) -> None:
         """`card` is the card's JSON, or None when there was no card after all."""

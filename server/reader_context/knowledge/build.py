@@ -26,6 +26,8 @@ from .store import SCHEMA_VERSION, KnowledgeError, KnowledgeStore
 
 log = logging.getLogger(__name__)
 
+# Entries written per transaction by `kb import`: the longest any other writer waits for it.
+IMPORT_BATCH = 2_000
 # Bump when the way entries or aliases are derived changes, so existing stores are rebuilt.
 BUILDER_VERSION = "8"
 
@@ -169,11 +171,13 @@ class ImportReport:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-def import_user_entries(store: KnowledgeStore, path: Path) -> ImportReport:
+def import_user_entries(store: KnowledgeStore, path: Path, *, batch: int = IMPORT_BATCH) -> ImportReport:
     """Add `{title, description, summary, aliases, kind, url}` lines as `user` entries.
 
-    A bad line is reported with its number and skipped; the good ones land in one transaction, so
-    nothing already in the store is lost even if the import is interrupted.
+    A bad line is reported with its number and skipped. The good ones land `batch` at a time, each batch
+    one transaction: an entry is never half written, readers never wait, and online writes and a second import
+    wait one batch at most (one transaction for everything held the lock for minutes). An import stopped
+    halfway keeps its finished batches, and running it again finishes it: entries are keyed by title.
     """
     report = ImportReport()
     entries: list[Entity] = []
@@ -198,8 +202,17 @@ def import_user_entries(store: KnowledgeStore, path: Path) -> ImportReport:
                 url=str(item.url) if item.url else None, source="user", attribution="Added by the user",
                 aliases=aliases,
             ))
-    if entries:
+    # A later line with the same title wins, as it did when each line replaced the one before.
+    entries = list({e.id: e for e in entries}.values())
+    now, replaced = time.time(), False
+    for i in range(0, len(entries), batch):
         with store.write() as conn:
-            report.added = store.put(conn, entries, fetched_at=time.time())
+            part = entries[i:i + batch]
+            replaced = replaced or bool(store.held_ids(conn, [e.id for e in part]))
+            report.added += store.put(conn, part, fetched_at=now)
+    if replaced:
+        # Rows replaced (entries imported again) are what readers of aliases_since cannot see; added ones
+        # they see, and a new stamp makes every worker rebuild its alias index, so only once and only then.
+        with store.write() as conn:
             store.renew_build_stamp(conn)
     return report

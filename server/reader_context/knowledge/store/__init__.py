@@ -4,7 +4,7 @@ package: the connections and the schema here, the tables' statements in entities
 pending.py, which KnowledgeStore brings together.
 
 Kept on disk rather than in memory (scispaCy's lesson: a large in-memory KB costs gigabytes and long
-loads); a process holds only the set of alias keys, so spotting needs no query per token.
+loads); a process holds only its alias index (entities/aliases.py), so spotting needs no query per token.
 """
 
 from __future__ import annotations
@@ -90,11 +90,6 @@ class KnowledgeStore(EntityTables, WikipediaTables, PendingTables):
     def __init__(self, path: Path):
         self.path = Path(path)
         self._local = threading.local()
-        self._keys: frozenset[str] = frozenset()
-        self._keys_version: tuple[int, int] | None = None
-        self._keys_lock = threading.Lock()
-        self._weak: frozenset[str] | None = None
-        self._weak_version: tuple[int, int] | None = None
         # Set when the file cannot be written (a read-only mount or file): it is then read as it is,
         # and a write says so instead of failing somewhere deep.
         self.read_only = False

@@ -3,6 +3,7 @@ while online lookups write through and after a large import.
 
     python benchmarks/kbops.py import --lines 50000 [--base BASE]
     python benchmarks/kbops.py latency [--base BASE] [--runs 60] [--import-lines 20000]
+    python benchmarks/kbops.py build [--base BASE]
 
 BASE is a built knowledge base (default: one built into a temporary folder); each run works on a copy.
 `import` runs the real command (`reader-context kb import`) on generated entries. `latency` analyses a short
@@ -121,16 +122,38 @@ def run_latency(args, folder: Path) -> None:
               f" {statistics.median(imported):.1f} ms")
 
 
+def run_build(args, folder: Path) -> None:
+    """`kb build` on a base a server is using: how long it takes, and how long an online write waits meanwhile."""
+    path = base_copy(args.base, folder)
+    env = {**os.environ, "READER_CONTEXT_KB_PATH": str(path),
+           "PYTHONPATH": os.environ.get("PYTHONPATH") or str(ROOT / "server")}
+    store = open_knowledge(path)
+    started = time.perf_counter()
+    build = subprocess.Popen([sys.executable, "-m", "reader_context.cli", "kb", "build"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    waits = []
+    while build.poll() is None:
+        asked = time.perf_counter()
+        try:
+            store.put_wikipedia_name(f"Name {len(waits)}", [], time.time())
+        except Exception as exc:  # noqa: BLE001 (a benchmark reports what failed)
+            print(f"an online write failed: {exc}")
+        waits.append(time.perf_counter() - asked)
+        time.sleep(0.05)
+    print(f"kb build: {time.perf_counter() - started:.1f} s ({build.stdout.read().strip().splitlines()[-1]}); an online"
+          f" write meanwhile waited at most {max(waits):.2f} s (median {statistics.median(waits) * 1000:.0f} ms)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["import", "latency"])
+    parser.add_argument("what", choices=["import", "latency", "build"])
     parser.add_argument("--base", type=Path, default=None)
     parser.add_argument("--lines", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--import-lines", type=int, default=20_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        (run_import if args.what == "import" else run_latency)(args, Path(folder))
+        {"import": run_import, "latency": run_latency, "build": run_build}[args.what](args, Path(folder))
 
 
 if __name__ == "__main__":

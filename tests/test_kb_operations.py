@@ -3,16 +3,27 @@ builds of many lines, the file replaced under a running server, a full disk, and
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import shutil
 import sqlite3
+import subprocess
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from gunicorn_server import running_gunicorn
 
+from reader_context import cli
 from reader_context.knowledge import Entity, KnowledgeStore, build_embedded, import_user_entries
 from reader_context.pipeline import Analyzer, Block
+from reader_context.settings import Settings
+from reader_context.web import create_app
 
 pytestmark = pytest.mark.slow  # each test works on a copy of the real knowledge base
 
@@ -112,7 +123,149 @@ def test_a_rebuild_keeps_a_user_alias_that_is_on_the_never_link_list(kb_path, tm
                                 "kind": "organization"}) + "\n", encoding="utf-8")
     store = KnowledgeStore(path)
     import_user_entries(store, mine)
-    assert store.lookup("America").id == "user:America Newspaper Group"
+    assert [hit.entity_id for hit in store.lookup_alias("america")] == ["user:America Newspaper Group"]
     build_embedded(store, force=True)
-    assert store.lookup("America").id == "user:America Newspaper Group"
-    assert all(hit.entity_id.startswith("user:") for hit in store.lookup_alias("america"))
+    assert [hit.entity_id for hit in store.lookup_alias("america")] == ["user:America Newspaper Group"]
+
+
+# -- a full disk ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def full_disk(kb_path, tmp_path, monkeypatch):
+    """A copy of the base on a disk that `fill()` makes full: a real small tmpfs where this process may mount
+    one (root in a container), else SQLite's own page limit on every connection, which fails writes that grow
+    the file the same way (SQLITE_FULL, "database or disk is full")."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    size = kb_path.stat().st_size + 8 * 2**20
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)],
+                             capture_output=True).returncode == 0
+    path = copy_kb(kb_path, mount / "kb.sqlite3")
+    full = []
+
+    def fill() -> None:
+        if mounted:
+            with open(mount / "filler", "wb") as fh:
+                try:
+                    while True:
+                        fh.write(b"\0" * 65536)
+                        fh.flush()
+                except OSError as exc:
+                    assert exc.errno == errno.ENOSPC
+        else:
+            full.append(True)
+
+    if not mounted:
+        connection = KnowledgeStore.connection
+
+        def limited(self):
+            conn = connection(self)
+            if full:
+                conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
+            return conn
+
+        monkeypatch.setattr(KnowledgeStore, "connection", limited)
+    yield path, fill
+    if mounted:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_leaves_online_cards_uncached_not_503(full_disk, standin, settings):
+    path, fill = full_disk
+    app = create_app(settings.model_copy(update={
+        "kb_path": path, "data_dir": path.parent, "wikipedia_url": standin.url, "online": "always",
+        "deadline_ms": 10_000}))
+    client = app.test_client()
+    assert client.get("/api/v1/health").status_code == 200
+    fill()
+    for context in ("of UNESCO", "the head of UNESCO", "once of UNESCO", "formerly of UNESCO"):
+        res = client.post("/api/v1/analyze", json={"text": f"Irina Bokova, {context}, spoke in Paris on Monday."})
+        assert res.status_code == 200, res.get_json()
+        assert "wikipedia:Irina Bokova" in res.get_json()["cards"], res.get_json()["mentions"]
+    assert client.get("/api/v1/health").status_code == 200
+    assert KnowledgeStore(path).wikipedia_name("Irina Bokova") is None  # not cached in the base: it could not be
+
+
+@pytest.mark.parametrize("command", ["import", "build"])
+def test_kb_import_and_build_say_disk_full_in_one_sentence(full_disk, tmp_path, monkeypatch, command):
+    path, fill = full_disk
+    mine = tmp_path / "mine.jsonl"
+    mine.write_text(user_lines(3_000, "Full"), encoding="utf-8")
+    monkeypatch.setattr(cli, "get_settings", lambda: Settings(kb_path=path, data_dir=path.parent))
+    fill()
+    result = CliRunner().invoke(cli.main, ["kb", "import", str(mine)] if command == "import" else ["kb", "build"])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: disk full:") and "Traceback" not in result.output
+    (path.parent / "filler").unlink(missing_ok=True)  # room again: nothing was lost
+    assert KnowledgeStore(path).stats()["by_source"]["embedded"] > 10_000
+
+
+# -- the file replaced under a running server ---------------------------------------------------------------
+
+
+def post(port: int, path: str, body: dict | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/{path}", method="POST" if body else "GET",
+                                     data=json.dumps(body).encode() if body else None,
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as res:
+            return res.status, json.load(res)
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.load(exc)
+
+
+@pytest.mark.parametrize("replace", ["mv", "cp"])
+def test_a_base_replaced_under_a_running_server_is_refused_by_name_and_never_corrupted(kb_path, tmp_path, standin,
+                                                                                      replace):
+    live = copy_kb(kb_path, tmp_path / "kb.sqlite3")
+    new = copy_kb(kb_path, tmp_path / "new.sqlite3")
+    mine = tmp_path / "mine.jsonl"
+    mine.write_text(json.dumps({"title": "Quorblax Holdings", "kind": "organization"}) + "\n", encoding="utf-8")
+    import_user_entries(KnowledgeStore(new), mine)
+    KnowledgeStore(new).connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    env = {"READER_CONTEXT_KB_PATH": str(live), "READER_CONTEXT_WIKIPEDIA_URL": standin.url,
+           "READER_CONTEXT_ONLINE": "always", "READER_CONTEXT_RATE_LIMIT_ENABLED": "false"}
+    args = ["--workers", "2", "--threads", "4", "--bind", "127.0.0.1:{port}", "reader_context.web:create_app()"]
+    log = tmp_path / "gunicorn.log"
+    answers: list[tuple[float, int, str | None]] = []
+    with log.open("w") as out, running_gunicorn(args, env, log=out) as (port, _server):
+        stop = threading.Event()
+
+        def traffic(n: int) -> None:  # readers whose names Wikipedia answers: the workers write as they go
+            while not stop.is_set():
+                n += 2
+                status, body = post(port, "analyze", {"text": f"Irina Bokova, of UNESCO {n}, spoke in Paris."})
+                answers.append((time.monotonic(), status, body.get("error", {}).get("code")))
+
+        readers = [threading.Thread(target=traffic, args=(i,)) for i in range(2)]
+        for thread in readers:
+            thread.start()
+        until = time.monotonic() + 120
+        while not any(status == 200 for _, status, _ in answers) and time.monotonic() < until:
+            time.sleep(0.1)
+        replaced_at = time.monotonic()
+        if replace == "mv":
+            os.replace(new, live)
+        else:
+            shutil.copyfile(new, live)  # rewrites the same file in place
+        time.sleep(3)
+        stop.set()
+        for thread in readers:
+            thread.join()
+        health, _ = post(port, "health")
+    assert any(status == 200 for at, status, _ in answers if at < replaced_at)
+    later = [(status, code) for at, status, code in answers if at > replaced_at + 1]
+    assert later and set(later) == {(503, "knowledge_unavailable")}, later
+    assert all(status in (200, 503) for _, status, _ in answers)
+    assert health == 503
+    assert ("was moved" if replace == "mv" else "overwritten in place") in log.read_text()
+    # Restarted, the server serves the new file, whole.
+    with sqlite3.connect(live) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with running_gunicorn(args, env) as (port, _server):
+        status, body = post(port, "analyze", {"text": "Quorblax Holdings bought a newspaper in Paris."})
+    assert status == 200 and "user:Quorblax Holdings" in body["cards"]
+    with sqlite3.connect(live) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -83,8 +83,11 @@ class BuildReport:
 def build_embedded(store: KnowledgeStore, *, force: bool = False) -> BuildReport | None:
     """Replace the embedded entries; user and Wikipedia entries stay as they are.
 
-    Runs in one IMMEDIATE transaction, so a second process that starts at the same time waits,
-    then finds the store current and does nothing.
+    A base that holds entries already is built beside it first (FILE.build, on the same disk) and copied in
+    with a few set-wise statements in one IMMEDIATE transaction: readers never see half a build, and a
+    server's online writes wait for the copy, not for the build (14 s of 20 with everything in the
+    transaction). A second process that starts at the same time waits, then finds the store current and
+    does nothing.
     """
     started = time.perf_counter()
     overrides = load_overrides()
@@ -92,14 +95,38 @@ def build_embedded(store: KnowledgeStore, *, force: bool = False) -> BuildReport
     countries_added = _merge_countries(entries)
     places_added, places_merged = merge_places(entries)
     log.info("places pack: %s places added, %s merged into the Wikipedia pack's", places_added, places_merged)
-    with store.write() as conn:
-        if not force and is_current(store):
-            return None
-        store.delete_source(conn, "embedded")
-        store.put(conn, entries.values(), fresh=True)
-        store.apply_overrides(conn, overrides, strong=W_TITLE, weak=W_ALT)
+
+    def fill(target: KnowledgeStore, conn) -> None:
+        target.put(conn, entries.values(), fresh=True)
+        target.apply_overrides(conn, overrides, strong=W_TITLE, weak=W_ALT)
+
+    def finish(conn) -> None:
         store.renew_build_stamp(conn)
         store.set_meta(conn, current_fingerprint() | {"built_at": str(int(time.time()))})
+
+    if not store.stats()["entities"]:
+        with store.write() as conn:
+            if not force and is_current(store):
+                return None
+            store.delete_source(conn, "embedded")
+            fill(store, conn)
+            finish(conn)
+    else:
+        staging = KnowledgeStore(store.path.with_name(store.path.name + ".build"))
+        try:
+            staging.create_schema()
+            with staging.write() as conn:
+                fill(staging, conn)
+            staging.close()
+            with store.attached(staging.path, "staging"), store.write() as conn:
+                if not force and is_current(store):
+                    return None
+                store.replace_source_from(conn, "staging", "embedded")
+                finish(conn)
+        finally:
+            staging.close()
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{staging.path}{suffix}").unlink(missing_ok=True)
     stats = store.stats()
     report = BuildReport(stats["by_source"].get("embedded", 0), stats["aliases"],
                          time.perf_counter() - started, countries_added)

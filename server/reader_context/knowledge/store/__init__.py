@@ -146,6 +146,17 @@ class KnowledgeStore(EntityTables, WikipediaTables, PendingTables):
             conn.rollback()
             raise
 
+    @contextmanager
+    def attached(self, path: Path, schema: str) -> Iterator[None]:
+        """Another SQLite file readable as `schema` on this thread's connection (attached outside any
+        transaction, as SQLite wants)."""
+        conn = self.connection()
+        conn.execute("ATTACH DATABASE ? AS " + schema, (str(path),))
+        try:
+            yield
+        finally:
+            conn.execute("DETACH DATABASE " + schema)
+
     def create_schema(self) -> None:
         # A file or folder we may not write (a read-only mount, another user's file): read it as it is.
         # SQLite needs the folder too, for its -wal and -shm files.

@@ -86,6 +86,19 @@ class EntityTables:
         conn.execute("DELETE FROM entities WHERE source = ?", (source,))
 
     @staticmethod
+    def replace_source_from(conn: sqlite3.Connection, schema: str, source: str) -> None:
+        """Replace the entries of `source` with those of the attached database `schema`, set-wise. An id the
+        base holds from another source (a Wikipedia card fetched before a pack had it) gives way."""
+        EntityTables.delete_source(conn, source)
+        for table, column in (("entities_fts", "entity_id"), ("aliases", "entity_id")):
+            conn.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT id FROM {schema}.entities)")
+        conn.execute(f"INSERT OR REPLACE INTO entities({ENTITY_COLUMNS}) SELECT {ENTITY_COLUMNS} FROM {schema}.entities")
+        conn.execute("INSERT OR REPLACE INTO aliases(key, alias, entity_id, origin, weight)"
+                     f" SELECT key, alias, entity_id, origin, weight FROM {schema}.aliases")
+        conn.execute("INSERT INTO entities_fts(entity_id, title, description, summary)"
+                     f" SELECT entity_id, title, description, summary FROM {schema}.entities_fts")
+
+    @staticmethod
     def apply_overrides(conn: sqlite3.Connection, overrides: Overrides, *, strong: float, weak: float) -> None:
         """data/aliases.yaml over the embedded entities: added names, names that need the article's
         support, and names that never link."""

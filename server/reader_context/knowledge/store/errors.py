@@ -23,9 +23,10 @@ def is_read_only_error(exc: sqlite3.Error) -> bool:
 
 def disk_full(path: Path, exc: sqlite3.Error) -> KnowledgeError | None:
     """A full disk, said in one sentence: SQLite says so itself when a write finds no room, but only "disk I/O
-    error" when it cannot even create its -wal or -shm file, so the free space is looked at then."""
+    error" or "unable to open" when it cannot even create a file (a -wal, a -shm), so the free space is looked at
+    then."""
     full = getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL" or "disk is full" in str(exc)
-    if not full and "I/O error" in str(exc):
+    if not full and isinstance(exc, sqlite3.OperationalError) and not is_lock_error(exc):
         try:
             usage = os.statvfs(path.parent)
             full = usage.f_bavail * usage.f_frsize < 1 << 20

@@ -243,7 +243,9 @@ def test_a_base_replaced_under_a_running_server_is_refused_by_name_and_never_cor
     mine = tmp_path / "mine.jsonl"
     mine.write_text(json.dumps({"title": "Quorblax Holdings", "kind": "organization"}) + "\n", encoding="utf-8")
     import_user_entries(KnowledgeStore(new), mine)
-    KnowledgeStore(new).connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with sqlite3.connect(new) as conn:  # a base built elsewhere: its own header number, no -wal beside it
+        conn.execute("PRAGMA user_version = 12345")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     env = {"READER_CONTEXT_KB_PATH": str(live), "READER_CONTEXT_WIKIPEDIA_URL": standin.url,
            "READER_CONTEXT_ONLINE": "always", "READER_CONTEXT_RATE_LIMIT_ENABLED": "false"}
     args = ["--workers", "2", "--threads", "4", "--bind", "127.0.0.1:{port}", "reader_context.web:create_app()"]

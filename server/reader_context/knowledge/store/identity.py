@@ -7,8 +7,9 @@ under them, and their next checkpoint copies the old file's pages into the new o
 from inside one worker (the others still hold the old -wal), so a replaced file is refused, with what to do,
 until the server restarts and opens it afresh.
 
-Which file is ours: its inode, and a random number SQLite keeps in the file's header (`user_version`, bytes
-60-63), which a copied-over file does not share. Both are read without SQLite, by stat and a 4-byte read.
+Which file is ours: its inode, a random number SQLite keeps in the file's header (`user_version`, bytes 60-63)
+that a file built elsewhere does not share, and its size, which only grows. All are read without SQLite, by
+stat and a 4-byte read. An older copy of this very base the same size as it is the one replacement not seen.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class FileIdentity:
         self._inode: tuple[int, int] | None = None
         self._token = b""
         self._checked_at = 0.0
+        self._size = 0
         self.replaced: str | None = None
 
     def remember(self, conn: sqlite3.Connection) -> None:
@@ -62,6 +64,7 @@ class FileIdentity:
         self._inode = (st.st_dev, st.st_ino)
         self._token = conn.execute("PRAGMA user_version").fetchone()[0].to_bytes(4, "big")
         self._header_at_start = _header_token(st, self.path)
+        self._size = st.st_size
 
     def check(self, *, now: bool = False) -> str | None:
         """Why the file under our name is no longer the one we opened, or None; looked at every CHECK_SECONDS
@@ -77,12 +80,17 @@ class FileIdentity:
         except FileNotFoundError:
             st = None
         if st is None or (st.st_dev, st.st_ino) != self._inode:
+            # The -wal by our name is the old file's: left with frames, it would be read into the new one.
+            self._neutralise_wal()
             self.replaced = (f"knowledge base {self.path} was moved, deleted or replaced by another file while the"
                              " server ran; the old file is no longer served: restart the server to open the new one")
             return self.replaced
         token = _header_token(st, self.path)
-        # A header not yet checkpointed still says 0 where SQLite already knows our number.
-        if token != self._token and not (token == self._header_at_start == b"\0" * 4):
+        # A header not yet checkpointed still says 0 where SQLite already knows our number. The file never
+        # shrinks under SQLite here (no VACUUM, no auto_vacuum), so a smaller one is an older copy written over it.
+        shrunk = st.st_size < self._size
+        self._size = max(self._size, st.st_size)
+        if shrunk or (token != self._token and not (token == self._header_at_start == b"\0" * 4)):
             self._neutralise_wal()
             self.replaced = (f"knowledge base {self.path} was overwritten in place (copied over) while the server"
                              " ran; nothing more is read from or written to it: restart the server to open it, and"
@@ -91,7 +99,7 @@ class FileIdentity:
 
     def _neutralise_wal(self) -> None:
         """The -wal holds the old file's pages: emptied, no checkpoint (ours at exit, or the next process's
-        recovery) can copy them into the new file."""
+        recovery) can copy them into the new file. They were the old file's alone, and that file is gone."""
         try:
             os.truncate(f"{self.path}-wal", 0)
         except OSError:

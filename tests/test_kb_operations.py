@@ -257,8 +257,9 @@ def test_a_base_replaced_under_a_running_server_is_refused_by_name_and_never_cor
         def traffic(n: int) -> None:  # readers whose names Wikipedia answers: the workers write as they go
             while not stop.is_set():
                 n += 2
+                sent = time.monotonic()  # when it was asked: one asked before the replacement may answer after it
                 status, body = post(port, "analyze", {"text": f"Irina Bokova, of UNESCO {n}, spoke in Paris."})
-                answers.append((time.monotonic(), status, body.get("error", {}).get("code")))
+                answers.append((sent, status, body.get("error", {}).get("code")))
 
         readers = [threading.Thread(target=traffic, args=(i,)) for i in range(2)]
         for thread in readers:

@@ -1,8 +1,10 @@
 """A real redis-server for tests of the shared cache: on a free loopback port, in a temporary directory,
-never saving to disk, and stoppable and restartable on the same port mid-test."""
+never saving to disk, and stoppable and restartable on the same port mid-test; with a password
+(`requirepass`) when asked, as the README's deployments run it."""
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import socket
 import subprocess
@@ -23,22 +25,28 @@ def free_port() -> int:
 
 
 class RedisServer:
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, password: str | None = None):
         self.directory = Path(directory)
+        self.password = password
         self.port = free_port()
         self._process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        auth = f":{self.password}@" if self.password else ""
+        return f"redis://{auth}127.0.0.1:{self.port}/0"
+
+    def client(self) -> redis.Redis:
+        return redis.Redis.from_url(self.url, socket_connect_timeout=0.5, socket_timeout=0.5, decode_responses=True)
 
     def start(self) -> RedisServer:
         self._process = subprocess.Popen(
             [BINARY, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),
-             "--save", "", "--appendonly", "no", "--protected-mode", "yes", "--loglevel", "warning"],
+             "--save", "", "--appendonly", "no", "--protected-mode", "yes", "--loglevel", "warning",
+             *(["--requirepass", self.password] if self.password else [])],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.2, socket_timeout=0.2)
+        client = redis.Redis(port=self.port, password=self.password, socket_connect_timeout=0.2, socket_timeout=0.2)
         until = time.monotonic() + 10
         while True:
             try:
@@ -66,5 +74,15 @@ def redis_server(tmp_path):
     if BINARY is None:
         pytest.skip(MISSING_REASON)
     server = RedisServer(tmp_path).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def redis_with_password(tmp_path):
+    """A fresh server that wants a password, as a deployment's should."""
+    if BINARY is None:
+        pytest.skip(MISSING_REASON)
+    server = RedisServer(tmp_path, password=secrets.token_urlsafe(12)).start()
     yield server
     server.stop()

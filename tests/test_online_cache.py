@@ -211,7 +211,8 @@ def test_a_failing_wikipedia_rests_and_the_cache_still_answers(store, standin, t
 
 @pytest.mark.slow  # a real redis-server
 def test_two_workers_sharing_redis_make_one_call_per_title(standin, redis_server, tmp_path):
-    config = settings(tmp_path)
+    # With the deployment secret, what one worker shares is sealed, so the other may keep it in its base.
+    config = settings(tmp_path, redis_secret="a deployment secret of some length")
     workers = [online(new_store(tmp_path / f"worker{i}.sqlite3"), standin.url, config, redis_server.url)
                for i in range(2)]
     names = ["ISIS", "Daesh", "Irina Bokova", "Syriatel", "Fakhr-al-Din al-Maani Castle", "Palmyra Castle",

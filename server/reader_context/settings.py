@@ -105,6 +105,13 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         None, description="Redis URL (redis://host:6379/0) of a cache shared by several workers; unset: none"
     )
+    redis_secret: str | None = Field(
+        None, repr=False, min_length=16,
+        description="A secret every instance sharing the Redis holds: what they write there is sealed with an HMAC"
+        " and a value without the right seal is ignored. Unset: values from Redis are checked against their schema"
+        " and used from memory, but never saved to the knowledge base (anyone who can write to Redis could plant"
+        " them)",
+    )
     redis_timeout: float = Field(0.25, gt=0, le=5, description="Socket timeout in seconds of each Redis call")
     warm_delay: float = Field(
         1.0, ge=0, description="Seconds `kb warm` waits between batches, to be polite to Wikipedia"

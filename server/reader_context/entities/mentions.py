@@ -12,7 +12,7 @@ the text leaves part of it to a neighbour ("Orange County" for "Orange" in "Oran
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
@@ -74,7 +74,7 @@ class MentionFinder:
         doc.spans[self.spans_key] = sorted(spans, key=lambda s: (s.start, s.end))
 
     @staticmethod
-    def _ner(doc: Doc, keys: frozenset[str]) -> list[Span]:
+    def _ner(doc: Doc, keys: Container[str]) -> list[Span]:
         found = []
         for ent in doc.ents:
             if ent.label_ in LINKABLE_LABELS:
@@ -100,7 +100,7 @@ class MentionFinder:
         return found
 
 
-def _share_plural_heads(spans: list[Span], keys: frozenset[str]) -> list[Span]:
+def _share_plural_heads(spans: list[Span], keys: Container[str]) -> list[Span]:
     """Names that share a plural head ("Los Angeles, Orange and Riverside Counties") stand for the name with the
     head ("Orange County") where the base knows it, and are no name of their own where it does not; the head
     alone is none."""
@@ -114,7 +114,7 @@ def _share_plural_heads(spans: list[Span], keys: frozenset[str]) -> list[Span]:
             kept.append(span)
     return kept
 
-def _trim(span: Span, keys: frozenset[str] = frozenset()) -> Span | None:
+def _trim(span: Span, keys: Container[str] = frozenset()) -> Span | None:
     """Drop leading determiners and lower-case words and trailing possessives from an NER span, and keep one
     line of it: a name never crosses a line break (NER fuses a line's last word with the next line's first).
     A sentence's first word goes too when the tagger calls it an ordinary word and the rest is a demonym

@@ -21,6 +21,7 @@ from cachetools import TLRUCache
 from .entity import Entity
 from .shared import MISS, SharedCache
 from .store import KnowledgeError, KnowledgeStore
+from .untrusted import read_name, read_title
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,8 @@ class StoreLevel:
 
 
 class RedisLevel:
-    """Redis shared by the workers: a value lives there for as long as it stays fresh."""
+    """Redis shared by the workers: a value lives there for as long as it stays fresh. What it gives back
+    has our schema; it is `trusted` (fit to be written to the base) only when sealed with the secret."""
 
     def __init__(self, shared: SharedCache, refresh_seconds: float, negative_seconds: float,
                  *, clock: Callable[[], float] = time.time):
@@ -95,6 +97,10 @@ class RedisLevel:
         self.refresh_seconds = refresh_seconds
         self.negative_seconds = negative_seconds
         self._clock = clock
+
+    @property
+    def trusted(self) -> bool:
+        return self.shared.authenticated
 
     def get(self, key: str) -> Any:
         return self._decode(key, self.shared.get(key))
@@ -119,10 +125,7 @@ class RedisLevel:
             return {"ids": value, "at": at}
         return {"entry": value.to_json() if value is not None else None, "at": at}
 
-    @staticmethod
-    def _decode(key: str, raw: Any) -> Any:
+    def _decode(self, key: str, raw: Any) -> Any:
         if raw is MISS:
             return MISS
-        if key.startswith("name:"):
-            return raw["ids"], raw["at"]
-        return (Entity.from_json(raw["entry"]) if raw["entry"] is not None else None), raw["at"]
+        return (read_name if key.startswith("name:") else read_title)(raw, self._clock())

@@ -53,7 +53,7 @@ class OnlineKnowledge:
         url = redis_url or settings.redis_url
         self.shared = SharedCache(
             url, timeout=settings.redis_timeout, prefix=f"reader-context:wikipedia:{source.language}:",
-            retry_seconds=redis_retry_seconds, clock=monotonic,
+            retry_seconds=redis_retry_seconds, clock=monotonic, secret=settings.redis_secret,
         ) if url else None
         self.redis = RedisLevel(self.shared, self.refresh_seconds, self.negative_seconds,
                                 clock=clock) if self.shared else None
@@ -115,7 +115,7 @@ class OnlineKnowledge:
             return list(stored[0])
         shared = self.redis.get(key) if self.redis else MISS
         if shared is not MISS:
-            return list(self._keep({key: shared}, share=False)[key][0])
+            return list(self._keep({key: shared}, from_redis=True)[key][0])
         if network:
             try:
                 return self._search(name)
@@ -130,7 +130,7 @@ class OnlineKnowledge:
         key = "name:" + name
         with self._single_flight(key) as theirs:
             if theirs is not MISS:
-                return list(self._keep({key: theirs}, share=False)[key][0])
+                return list(self._keep({key: theirs}, from_redis=True)[key][0])
             asked = list(dict.fromkeys([name, *self.source.search(name, self.search_limit)]))
             found = self._titles_for(asked, network=True)
             if any(t not in found for t in asked):
@@ -140,7 +140,7 @@ class OnlineKnowledge:
             # those this worker had in its own base and so did not fetch.
             if self.redis:
                 self.redis.put({"title:" + t: v for t, v in found.items()}, only_new=True)
-            self._keep({key: (ids, self._clock())}, share=True)
+            self._keep({key: (ids, self._clock())}, from_redis=False)
             return ids
 
     # -- titles ----------------------------------------------------------------------------------
@@ -166,7 +166,7 @@ class OnlineKnowledge:
             unknown.append(title)
         if unknown and self.redis:
             shared = {t: v for t in unknown if (v := self.redis.get("title:" + t)) is not MISS}
-            out.update(self._keep_titles(shared, share=False))
+            out.update(self._keep_titles(shared, from_redis=True))
             unknown = [t for t in unknown if t not in shared]
         if unknown and network:
             try:
@@ -186,7 +186,7 @@ class OnlineKnowledge:
             if self.redis:
                 # Another worker may have stored a title between our look and our claim.
                 done = {t: v for t in mine if (v := self.redis.get("title:" + t)) is not MISS}
-                out.update(self._keep_titles(done, share=False))
+                out.update(self._keep_titles(done, from_redis=True))
                 mine = [t for t in mine if t not in out]
             if mine:
                 out.update(self._keep_fetched(self._ask(mine, canonical)))
@@ -195,7 +195,7 @@ class OnlineKnowledge:
                 self.shared.release(claim)
         theirs = [t for t in titles if t in claims and not claims[t].go]
         waited = {t: v for t in theirs if (v := self.redis.wait("title:" + t, self._claim_seconds)) is not MISS}
-        out.update(self._keep_titles(waited, share=False))
+        out.update(self._keep_titles(waited, from_redis=True))
         gave_up = [t for t in theirs if t not in waited]
         if gave_up:
             out.update(self._keep_fetched(self._ask(gave_up, canonical)))
@@ -210,16 +210,20 @@ class OnlineKnowledge:
 
     def _keep_fetched(self, found: dict[str, Entity | None]) -> dict[str, Stamped]:
         at = self._clock()
-        return self._keep_titles({t: (e, at) for t, e in found.items()}, share=True)
+        return self._keep_titles({t: (e, at) for t, e in found.items()}, from_redis=False)
 
-    def _keep_titles(self, known: dict[str, Stamped], *, share: bool) -> dict[str, Stamped]:
-        kept = self._keep({"title:" + t: v for t, v in known.items()}, share=share)
+    def _keep_titles(self, known: dict[str, Stamped], *, from_redis: bool) -> dict[str, Stamped]:
+        kept = self._keep({"title:" + t: v for t, v in known.items()}, from_redis=from_redis)
         return {key[len("title:"):]: v for key, v in kept.items()}
 
-    def _keep(self, values: dict[str, Stamped], *, share: bool) -> dict[str, Stamped]:
-        """Write values through the base, then memory; to Redis too when they came from Wikipedia."""
+    def _keep(self, values: dict[str, Stamped], *, from_redis: bool) -> dict[str, Stamped]:
+        """Write values through the base, then memory; to Redis too when they came from Wikipedia. A value
+        from Redis reaches the base only when sealed with the deployment secret: anyone who can write to Redis
+        could otherwise plant a card that outlives a FLUSHALL and a restart."""
+        if from_redis and not (self.redis and self.redis.trusted):
+            return self.memory.put(values)
         kept = self.base.put(values)
-        if share and self.redis:
+        if not from_redis and self.redis:
             self.redis.put(kept)
         return self.memory.put(kept)
 

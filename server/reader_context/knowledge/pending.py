@@ -21,6 +21,7 @@ from cachetools import TTLCache
 from .entity import Card
 from .shared import MISS, SharedCache
 from .store import KnowledgeError, KnowledgeStore
+from .untrusted import read_pending
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ class PendingCards:
         for pid in pids:
             if states.get(pid, (False,))[0]:
                 continue  # resolved: nothing nearer to learn
-            found = self.shared.get(pid) if self.shared else MISS
+            found = read_pending(self.shared.get(pid), now) if self.shared else MISS
             if found is MISS:
                 found = self._memory.get(pid)
             if found is not None and found[2] > now and (found[0] or pid not in states):

@@ -4,7 +4,7 @@ package: the connections and the schema here, the tables' statements in entities
 pending.py, which KnowledgeStore brings together.
 
 Kept on disk rather than in memory (scispaCy's lesson: a large in-memory KB costs gigabytes and long
-loads); a process holds only the set of alias keys, so spotting needs no query per token.
+loads); a process holds only its alias index (entities/aliases.py), so spotting needs no query per token.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .entities import EntityTables
+from .errors import KnowledgeError, damaged, disk_full, is_lock_error, is_read_only_error
+from .identity import FileIdentity, ensure_token
 from .pending import PendingTables
 from .wikipedia import WikipediaTables
 
@@ -65,24 +67,6 @@ CREATE INDEX IF NOT EXISTS pending_cards_expiry ON pending_cards(expires_at);
 """
 
 
-class KnowledgeError(RuntimeError):
-    """The knowledge base file is missing, unreadable or not ours: said plainly, never served empty."""
-
-
-def _damaged(path: Path, detail: str) -> KnowledgeError:
-    return KnowledgeError(
-        f"knowledge base {path} is damaged ({detail[:300]}). Nothing was changed: move the file aside and run"
-        " `reader-context kb build` (then `kb import` your own entries again), or recover it with sqlite3's .recover")
-
-
-def _is_read_only_error(exc: sqlite3.Error) -> bool:
-    return "readonly" in str(exc) or "read-only" in str(exc)
-
-
-def _is_lock_error(exc: sqlite3.Error) -> bool:
-    return "locked" in str(exc) or "busy" in str(exc)
-
-
 class KnowledgeStore(EntityTables, WikipediaTables, PendingTables):
     """One SQLite file, one connection per thread. Writes go through `write()` (one IMMEDIATE
     transaction); a read-only file is read as it is and refuses writes with a KnowledgeError."""
@@ -90,14 +74,10 @@ class KnowledgeStore(EntityTables, WikipediaTables, PendingTables):
     def __init__(self, path: Path):
         self.path = Path(path)
         self._local = threading.local()
-        self._keys: frozenset[str] = frozenset()
-        self._keys_version: tuple[int, int] | None = None
-        self._keys_lock = threading.Lock()
-        self._weak: frozenset[str] | None = None
-        self._weak_version: tuple[int, int] | None = None
         # Set when the file cannot be written (a read-only mount or file): it is then read as it is,
         # and a write says so instead of failing somewhere deep.
         self.read_only = False
+        self._identity = FileIdentity(self.path)
 
     # -- connections -------------------------------------------------------------------------
     def connection(self) -> sqlite3.Connection:
@@ -106,6 +86,9 @@ class KnowledgeStore(EntityTables, WikipediaTables, PendingTables):
         A connection never crosses a fork: gunicorn's preloaded master opens the store, and a worker
         that used the master's connection would share its file locks and cache.
         """
+        replaced = self._identity.check()
+        if replaced:
+            raise KnowledgeError(replaced)
         conn = getattr(self._local, "conn", None)
         if conn is not None and getattr(self._local, "pid", None) != os.getpid():
             conn = None
@@ -141,18 +124,38 @@ class KnowledgeStore(EntityTables, WikipediaTables, PendingTables):
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            if _is_lock_error(exc):
+            if is_lock_error(exc):
                 raise KnowledgeError(
                     f"knowledge base {self.path} is locked by another process (waited {LOCK_TIMEOUT_SECONDS:g} s);"
                     " try again when that process (a build, an import or `kb warm`) has finished") from exc
             raise KnowledgeError(f"knowledge base {self.path} cannot be written: {exc}") from exc
         try:
             yield conn
+            replaced = self._identity.check(now=True)
+            if replaced:  # committing could checkpoint our pages into a file that is not ours
+                raise KnowledgeError(replaced)
+            conn.commit()
+        except sqlite3.OperationalError as exc:
+            conn.rollback()
+            # Callers on a request's path then keep cards in memory; the CLI prints it instead of a traceback.
+            full = disk_full(self.path, exc)
+            if full:
+                raise full from exc
+            raise
         except BaseException:
             conn.rollback()
             raise
-        else:
-            conn.commit()
+
+    @contextmanager
+    def attached(self, path: Path, schema: str) -> Iterator[None]:
+        """Another SQLite file readable as `schema` on this thread's connection (attached outside any
+        transaction, as SQLite wants)."""
+        conn = self.connection()
+        conn.execute("ATTACH DATABASE ? AS " + schema, (str(path),))
+        try:
+            yield
+        finally:
+            conn.execute("DETACH DATABASE " + schema)
 
     def create_schema(self) -> None:
         # A file or folder we may not write (a read-only mount, another user's file): read it as it is.
@@ -160,21 +163,27 @@ class KnowledgeStore(EntityTables, WikipediaTables, PendingTables):
         if self.path.exists() and not (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)):
             self.close()
             self.read_only = True
-        if self.read_only:
-            return
+        if not self.read_only:
+            self._create_schema()
+        if self.path.exists():
+            self._identity.remember(self.connection())
+
+    def _create_schema(self) -> None:
         conn = self.connection()
         try:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.executescript(SCHEMA)
+            ensure_token(conn)
         except sqlite3.OperationalError as exc:
-            if not _is_read_only_error(exc):
-                raise KnowledgeError(f"{self.path} is not a usable knowledge base: {exc}") from exc
+            if not is_read_only_error(exc):
+                raise disk_full(self.path, exc) or KnowledgeError(
+                    f"{self.path} is not a usable knowledge base: {exc}") from exc
             self.close()  # a read-only file: read it as it is (open_knowledge refuses it if it is not built)
             self.read_only = True
         except sqlite3.DatabaseError as exc:
             if "not a database" in str(exc):
                 raise KnowledgeError(f"{self.path} is not a usable knowledge base: {exc}") from exc
-            raise _damaged(self.path, str(exc)) from exc
+            raise damaged(self.path, str(exc)) from exc
 
     def ensure_schema(self) -> bool:
         """For a base built before the Wikipedia and pending tables: gain them, or say (once, as a
@@ -196,7 +205,7 @@ class KnowledgeStore(EntityTables, WikipediaTables, PendingTables):
         except sqlite3.DatabaseError as exc:
             problems = [str(exc)]
         if problems != ["ok"]:
-            raise _damaged(self.path, "; ".join(p.replace("\n", " ") for p in problems))
+            raise damaged(self.path, "; ".join(p.replace("\n", " ") for p in problems))
 
     def has_embedded(self) -> bool:
         return self.connection().execute("SELECT 1 FROM entities WHERE source = 'embedded' LIMIT 1").fetchone() is not None

@@ -16,15 +16,16 @@ ENTITY_COLUMNS = ("id, title, kind, description, summary, url, source, attributi
                   " common_noun, fetched_at")
 
 
+def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
+    """Under SQLite's limit on bound parameters."""
+    return (items[i:i + size] for i in range(0, len(items), size))
+
+
 class EntityTables:
     # Given by KnowledgeStore, of which this class is a part.
     connection: Callable[[], sqlite3.Connection]
     set_meta: Callable[[sqlite3.Connection, dict[str, str]], None]
     meta: Callable[[], dict[str, str]]
-    _keys: frozenset[str]
-    _keys_version: tuple[int, int] | None
-    _weak: frozenset[str] | None
-    _weak_version: tuple[int, int] | None
 
     # -- writing -----------------------------------------------------------------------------
     @staticmethod
@@ -35,11 +36,17 @@ class EntityTables:
         `fresh` says the ids are known to be absent (a rebuild after delete_source), which skips
         the per-entity deletes that would otherwise scan the full-text table.
         """
+        entities = list(entities)
+        if not fresh:
+            # Only ids already held are deleted, and the full-text rows in one pass per chunk: entity_id is not
+            # indexed there, and a pass per entity made an import of 50,000 lines take six minutes.
+            held = EntityTables.held_ids(conn, [e.id for e in entities])
+            for chunk in _chunks(sorted(held)):
+                marks = ",".join("?" * len(chunk))
+                conn.execute(f"DELETE FROM entities_fts WHERE entity_id IN ({marks})", chunk)
+                conn.execute(f"DELETE FROM aliases WHERE entity_id IN ({marks})", chunk)
         count = 0
         for e in entities:
-            if not fresh:
-                conn.execute("DELETE FROM entities_fts WHERE entity_id = ?", (e.id,))
-                conn.execute("DELETE FROM aliases WHERE entity_id = ?", (e.id,))
             # One row per name: the strongest origin wins ("Syria" is a title before a spelling).
             best: dict[tuple[str, str], tuple[str, str, float]] = {}
             for a, origin, w in e.aliases:
@@ -64,10 +71,32 @@ class EntityTables:
         return count
 
     @staticmethod
+    def held_ids(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
+        """Which of these ids the base holds already."""
+        held: set[str] = set()
+        for chunk in _chunks(ids):
+            held.update(i for (i,) in conn.execute(
+                f"SELECT id FROM entities WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        return held
+
+    @staticmethod
     def delete_source(conn: sqlite3.Connection, source: str) -> None:
         conn.execute("DELETE FROM entities_fts WHERE entity_id IN (SELECT id FROM entities WHERE source = ?)", (source,))
         conn.execute("DELETE FROM aliases WHERE entity_id IN (SELECT id FROM entities WHERE source = ?)", (source,))
         conn.execute("DELETE FROM entities WHERE source = ?", (source,))
+
+    @staticmethod
+    def replace_source_from(conn: sqlite3.Connection, schema: str, source: str) -> None:
+        """Replace the entries of `source` with those of the attached database `schema`, set-wise. An id the
+        base holds from another source (a Wikipedia card fetched before a pack had it) gives way."""
+        EntityTables.delete_source(conn, source)
+        for table, column in (("entities_fts", "entity_id"), ("aliases", "entity_id")):
+            conn.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT id FROM {schema}.entities)")
+        conn.execute(f"INSERT OR REPLACE INTO entities({ENTITY_COLUMNS}) SELECT {ENTITY_COLUMNS} FROM {schema}.entities")
+        conn.execute("INSERT OR REPLACE INTO aliases(key, alias, entity_id, origin, weight)"
+                     f" SELECT key, alias, entity_id, origin, weight FROM {schema}.aliases")
+        conn.execute("INSERT INTO entities_fts(entity_id, title, description, summary)"
+                     f" SELECT entity_id, title, description, summary FROM {schema}.entities_fts")
 
     @staticmethod
     def apply_overrides(conn: sqlite3.Connection, overrides: Overrides, *, strong: float, weak: float) -> None:
@@ -90,7 +119,9 @@ class EntityTables:
                 conn.execute("INSERT INTO aliases(key, alias, entity_id, origin, weight) VALUES (?,?,?,?,?)",
                              (alias_key(item.alias), item.alias, eid, "needs-support", weak))
         for item in overrides.never_link:
-            conn.execute("DELETE FROM aliases WHERE key = ? AND origin != 'title'", (alias_key(item.alias),))
+            # Our list speaks for the embedded entries only: a name the user gave their own entry stays theirs.
+            conn.execute("DELETE FROM aliases WHERE key = ? AND origin != 'title' AND entity_id IN"
+                         " (SELECT id FROM entities WHERE source = 'embedded')", (alias_key(item.alias),))
 
     @classmethod
     def renew_build_stamp(cls, conn: sqlite3.Connection) -> None:
@@ -99,43 +130,35 @@ class EntityTables:
         cls.set_meta(conn, {"build_stamp": secrets.token_hex(8)})
 
     # -- reading -----------------------------------------------------------------------------
-    def alias_keys(self) -> frozenset[str]:
-        """Every alias key of an entity that is a name, cached per process and refreshed when another
-        connection wrote. Entries whose title is an ordinary word ("Castle", "State") are left out, so a
-        capitalised common noun is never spotted as a name on their account."""
-        conn = self.connection()
-        version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
-        if version != self._keys_version:
-            with self._keys_lock:
-                if version != self._keys_version:
-                    self._keys = frozenset(k for (k,) in conn.execute(
-                        "SELECT DISTINCT a.key FROM aliases a JOIN entities e ON e.id = a.entity_id"
-                        " WHERE e.common_noun = 0"))
-                    self._keys_version = version
-        return self._keys
+    def weak_keys(self, among: Iterable[str] | None = None) -> frozenset[str]:
+        """Alias keys of names that never make a mention by themselves: names every spelling of which is a
+        common phrase ("Stock exchange"), and single words that name only concepts ("Business", "West"). A
+        Title Case run of the same words is part of some other name. Keys of entries whose title is an
+        ordinary word ("Castle") are not names at all and are left out.
 
-    def weak_keys(self) -> frozenset[str]:
-        """Alias keys that never make a mention by themselves: names every spelling of which is a
-        common phrase ("Stock exchange"), and single words that name only concepts ("Business",
-        "West"). A Title Case run of the same words is part of some other name."""
-        if self._weak is None or self._weak_version != self._keys_version:
-            keys = self.alias_keys()
-            weak: dict[str, bool] = {}
-            rows = self.connection().execute(
-                "SELECT a.key, a.alias, e.kind FROM aliases a JOIN entities e ON e.id = a.entity_id")
-            for key, alias, kind in rows:
-                if key not in keys:
-                    continue
-                words = alias.split()
-                later = [w for w in words[1:] if w[:1].isalpha()]
-                if len(words) == 1:
-                    is_weak = kind in ("concept", "other")
-                else:
-                    is_weak = bool(later) and all(w[0].islower() for w in later)
-                weak[key] = weak.get(key, True) and is_weak
-            self._weak = frozenset(k for k, v in weak.items() if v)
-            self._weak_version = self._keys_version
-        return self._weak
+        Of every key, or of the keys `among` (those whose rows were just written): a caller that follows
+        aliases_since keeps its set current without reading the whole table again."""
+        conn = self.connection()
+        query = ("SELECT a.key, a.alias, e.kind, e.common_noun FROM aliases a JOIN entities e ON e.id = a.entity_id")
+        if among is None:
+            rows = conn.execute(query).fetchall()
+        else:
+            rows = []
+            for chunk in _chunks(list(among)):
+                rows += conn.execute(f"{query} WHERE a.key IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        names = {key for key, _, _, noun in rows if not noun}
+        weak: dict[str, bool] = {}
+        for key, alias, kind, _ in rows:
+            if key not in names:
+                continue
+            words = alias.split()
+            later = [w for w in words[1:] if w[:1].isalpha()]
+            if len(words) == 1:
+                is_weak = kind in ("concept", "other")
+            else:
+                is_weak = bool(later) and all(w[0].islower() for w in later)
+            weak[key] = weak.get(key, True) and is_weak
+        return frozenset(k for k, v in weak.items() if v)
 
     def lookup_alias(self, key: str) -> list[AliasHit]:
         rows = self.connection().execute(
@@ -201,6 +224,14 @@ class EntityTables:
             "SELECT a.rowid, a.alias, a.key, e.common_noun FROM aliases a JOIN entities e ON e.id = a.entity_id"
             " WHERE a.rowid > ? ORDER BY a.rowid", (rowid,)).fetchall()
         return [(alias, key) for _, alias, key, noun in rows if not noun], max((r[0] for r in rows), default=rowid)
+
+    def changed_since(self, rowid: int) -> tuple[set[str], set[str], int]:
+        """The alias keys and entity ids of alias rows written after `rowid`, and the new high-water rowid:
+        what a cache of lookups must forget when the build stamp has not changed (Wikipedia write-through
+        rewrites an entity's alias rows whenever it rewrites the entity)."""
+        rows = self.connection().execute(
+            "SELECT rowid, key, entity_id FROM aliases WHERE rowid > ? ORDER BY rowid", (rowid,)).fetchall()
+        return {r[1] for r in rows}, {r[2] for r in rows}, max((r[0] for r in rows), default=rowid)
 
     def alias_high_water(self) -> int:
         """The highest alias rowid: it moves whenever alias rows are written (SQLite reads it from the

@@ -20,6 +20,7 @@ class WikipediaTables:
     write: Callable[[], AbstractContextManager[sqlite3.Connection]]
     entities: Callable[[Iterable[str]], dict[str, Entity]]
     put: Callable[..., int]
+    renew_build_stamp: Callable[[sqlite3.Connection], None]
 
     def wikipedia_name(self, name: str) -> tuple[list[str], float] | None:
         """The card ids a mention name reached when last asked ([] for none), and when."""
@@ -78,6 +79,8 @@ class WikipediaTables:
                 missing)]
             for table, column in (("entities_fts", "entity_id"), ("aliases", "entity_id"), ("entities", "id")):
                 conn.executemany(f"DELETE FROM {table} WHERE {column} = ?", gone)
+            if gone:
+                self.renew_build_stamp(conn)  # rows deleted, which a reader of aliases_since cannot see
             conn.executemany("INSERT OR REPLACE INTO wikipedia_missing(id, fetched_at) VALUES (?, ?)",
                              [(i, fetched_at) for i in missing])
             conn.executemany("DELETE FROM wikipedia_missing WHERE id = ?", [(e.id,) for e in writes])

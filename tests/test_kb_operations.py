@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from gunicorn_server import running_gunicorn
+from wikipedia_standin import closed_port_url
 
 from reader_context import cli
 from reader_context.knowledge import Entity, KnowledgeStore, build_embedded, import_user_entries
@@ -26,6 +27,8 @@ from reader_context.settings import Settings
 from reader_context.web import create_app
 
 pytestmark = pytest.mark.slow  # each test works on a copy of the real knowledge base
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def copy_kb(kb_path: Path, to: Path) -> Path:
@@ -41,7 +44,8 @@ def online_entity(title: str, kind: str = "person", **values) -> Entity:
 
 
 def card_of(analyzer: Analyzer, text: str, name: str) -> str | None:
-    result = analyzer.analyze([Block(f"b{time.monotonic_ns()}", text)], online="never")
+    # `auto` with Wikipedia out of reach: the base's Wikipedia entries serve (`never` would take none of them).
+    result = analyzer.analyze([Block(f"b{time.monotonic_ns()}", text)], online="auto")
     return next((m.card for m in result.mentions if m.text == name), "no mention")
 
 
@@ -50,7 +54,7 @@ def card_of(analyzer: Analyzer, text: str, name: str) -> str | None:
 
 def test_online_writes_are_read_as_what_they_add_not_the_whole_alias_table_again(kb_path, settings, tmp_path):
     path = copy_kb(kb_path, tmp_path / "kb.sqlite3")
-    analyzer = Analyzer(settings.model_copy(update={"kb_path": path}))
+    analyzer = Analyzer(settings.model_copy(update={"kb_path": path, "wikipedia_url": closed_port_url()}))
     analyzer.warm_up()
     store = analyzer.store
     whole_reads = []
@@ -247,8 +251,9 @@ def test_a_base_replaced_under_a_running_server_is_refused_by_name_and_never_cor
         conn.execute("PRAGMA user_version = 12345")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     env = {"READER_CONTEXT_KB_PATH": str(live), "READER_CONTEXT_WIKIPEDIA_URL": standin.url,
-           "READER_CONTEXT_ONLINE": "always", "READER_CONTEXT_RATE_LIMIT_ENABLED": "false"}
-    args = ["--workers", "2", "--threads", "4", "--bind", "127.0.0.1:{port}", "reader_context.web:create_app()"]
+           "READER_CONTEXT_ONLINE": "always", "READER_CONTEXT_RATE_LIMIT_ENABLED": "false", "WEB_CONCURRENCY": "2",
+           "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+    args = ["--config", str(ROOT / "gunicorn.conf.py")]  # the deployment as it ships, with two workers
     log = tmp_path / "gunicorn.log"
     answers: list[tuple[float, int, str | None]] = []
     with log.open("w") as out, running_gunicorn(args, env, log=out) as (port, _server):

@@ -4,6 +4,7 @@ grows as you read, and two gunicorn workers sharing Redis. Wikipedia is a local 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import threading
 import time
@@ -199,8 +200,10 @@ def test_two_workers_share_redis_and_survive_its_loss(kb_path, tmp_path, wiki, s
     log = tmp_path / "gunicorn.log"
     env = {"READER_CONTEXT_KB_PATH": str(copy_kb(kb_path, tmp_path)),
            "READER_CONTEXT_WIKIPEDIA_URL": wiki.url, "READER_CONTEXT_REDIS_URL": redis_server.url,
-           "READER_CONTEXT_ONLINE": "always", "READER_CONTEXT_DEADLINE_MS": "5000"}
-    args = ["--workers", "2", "--bind", "127.0.0.1:{port}", "--log-level", "warning", "reader_context.web:create_app()"]
+           "READER_CONTEXT_ONLINE": "always", "READER_CONTEXT_DEADLINE_MS": "5000", "WEB_CONCURRENCY": "2",
+           "READER_CONTEXT_RATE_LIMIT_ENABLED": "false", "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+    # The deployment as it ships (its asyncio worker runs the buffering front), with two workers.
+    args = ["--config", str(Path(__file__).resolve().parents[1] / "gunicorn.conf.py"), "--log-level", "warning"]
     try:
         with log.open("w") as out, running_gunicorn(args, env, log=out) as (port, _server):
             wiki.delay = 0.2  # so concurrent requests really overlap in both workers

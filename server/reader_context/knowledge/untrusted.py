@@ -70,6 +70,12 @@ class SharedCard(Card):
     url: Link
     thumbnail: Link
 
+    @classmethod
+    def _web_only(cls, value: object) -> object:
+        # A card drops a bad link and is still shown; a shared value carrying one was never written by us, so here
+        # the link is checked (Link), not dropped, and the value is refused.
+        return value
+
 
 _PENDING = TypeAdapter(tuple[bool, SharedCard | None, float])
 

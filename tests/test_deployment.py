@@ -202,6 +202,10 @@ def test_our_limits_answer_in_json_before_gunicorns(deployment):
     # Past gunicorn's own limits (a request line of 8,190 bytes), gunicorn answers, in our JSON too.
     status, kind, body = _get(port, "/api/v1/cards?id=" + "x" * 9000)
     assert (status, kind) == (414, "application/json") and json.loads(body)["error"]["code"] == "uri_too_long"
+    # gunicorn opens its control socket in a thread after the workers answer: wait for it, not for a fixed time.
+    until = time.monotonic() + 20
+    while f"reader-context-127.0.0.1-{port}.ctl" not in log.read_text() and time.monotonic() < until:
+        time.sleep(0.1)
     assert f"reader-context-127.0.0.1-{port}.ctl" in log.read_text(), "each server its own control socket"
 
 

@@ -48,11 +48,11 @@ def evaluate_framing(paths: list[Path], analyzer: Analyzer) -> dict:
         rates = sorted(author_rates(read_articles(path), analyzer))
         if not rates:
             continue
-        deciles = statistics.quantiles(rates, n=10) if len(rates) >= 2 else rates * 9
+        p90 = statistics.quantiles(rates, n=10)[-1] if len(rates) > 1 else rates[0]
         sets[path.name] = {
             "articles": len(rates),
             "median": round(statistics.median(rates), 1),
-            "p90": round(deciles[-1], 1),
+            "p90": round(p90, 1),
             "elevated_or_high": round(sum(r >= ELEVATED_FROM for r in rates) / len(rates), 3),
             "high": round(sum(r >= HIGH_FROM for r in rates) / len(rates), 3),
         }

@@ -43,9 +43,8 @@ class Quote:
         return replace(self, end=len(text))
 
 
-def find_quotes(doc: Doc, text: str | None = None) -> list[Quote]:
-    """Quoted stretches of `doc.text` (pass it as `text` when it is at hand: spaCy rebuilds it from the tokens on
-    every access), outermost and nested alike, sorted by start.
+def find_quotes(doc: Doc) -> list[Quote]:
+    """Quoted stretches of `doc.text`, outermost and nested alike, sorted by start.
 
     Straight marks are told apart by what surrounds them; a curly closing single mark inside a word is an
     apostrophe. An unclosed double quote runs to the end of the block only when it opens the block (the
@@ -53,7 +52,7 @@ def find_quotes(doc: Doc, text: str | None = None) -> list[Quote]:
     sentence, so one stray mark cannot turn the rest of a paragraph into someone else's words. (voices.py runs
     it to the block end too when the next block opens with a mark, as the convention continues it.)
     """
-    text = text_of(doc) if text is None else text
+    text = text_of(doc)
     stack: list[tuple[str, int]] = []
     opened = {"double": 0, "single": 0}  # openers of each kind on the stack, kept so a long block stays linear
     quotes: list[Quote] = []
@@ -130,8 +129,7 @@ class Marks:
     """A block's quotations, able to say in log time whether a stretch lies inside one and which token holds a
     character (a long block of quotations must not cost quotations times words)."""
 
-    def __init__(self, doc: Doc, quotes: list[Quote], text: str):
-        self.text = text  # the doc's text, read once
+    def __init__(self, doc: Doc, quotes: list[Quote]):
         self.quotes = quotes
         self.outer = outermost(quotes)
         self._starts = [quote.start for quote in self.outer]

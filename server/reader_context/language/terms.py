@@ -33,6 +33,7 @@ from spacy.tokens import Doc, Span
 from .grammar import GrammarError, load_grammar
 from .lexicon import Entry, Lexicon, ScareQuotes, load_lexicon
 from ..casing import is_headline
+from ..doctext import text_of
 from . import inflection
 from .matching import TermMatcher, longest_then_severest
 from .phrases import phrase_bounds
@@ -187,8 +188,7 @@ class LoadedTerms:
     def _scare_quotes(self, doc: Doc, voice: BlockVoice, terms: list[Found], headline: bool) -> list[Found]:
         """Short quoted words in a sentence of their own: the marks themselves cast doubt ("the 'peace' deal").
         They are the doubt of whoever speaks the sentence, the outlet or the speaker of a quotation around it."""
-        rule, marks = self.scare_quotes, voice.marks
-        text = marks.text
+        rule, marks, text = self.scare_quotes, voice.marks, text_of(doc)
         taken = [(f.span.start_char, f.span.end_char) for f in terms]
         found = []
         for quote in marks.quotes:

@@ -104,11 +104,10 @@ class Voices:
 
     def read(self, docs: Sequence[Doc], kinds: Sequence[str | None] | None = None) -> list[BlockVoice]:
         kinds = list(kinds) if kinds is not None else [None] * len(docs)
-        # doc.text is rebuilt from the tokens on every access: read each once.
         texts = [text_of(doc) for doc in docs]
-        quotes = [find_quotes(doc, text) for doc, text in zip(docs, texts)]
+        quotes = [find_quotes(doc) for doc in docs]
         chains = _chains(texts, kinds, quotes)
-        marks = [Marks(doc, block_quotes, text) for doc, block_quotes, text in zip(docs, quotes, texts)]
+        marks = [Marks(doc, block_quotes) for doc, block_quotes in zip(docs, quotes)]
         intros: dict[int, Introduction] = {}
         introduced: dict[int, int] = {}  # the first block after an introduction -> the introducing block
         whole: dict[int, int] = {}  # a block wholly in someone's words -> its introducing block, -1 for none

@@ -13,6 +13,7 @@ from spacy.language import Language
 from .entities import linker as _linker  # noqa: F401
 from .entities import mentions as _mentions  # noqa: F401
 from .language import terms as _terms  # noqa: F401
+from .token_rules import index_attribute_ruler
 
 _lock = threading.Lock()
 _loaded: dict[str, Language] = {}
@@ -40,6 +41,8 @@ def load_pipeline(name: str) -> Language:
                     "READER_CONTEXT_SPACY_MODEL to an installed English pipeline"
                 ) from exc
             _split_abbreviation_compounds(nlp)
+            if "attribute_ruler" in nlp.pipe_names:
+                index_attribute_ruler(nlp.get_pipe("attribute_ruler"))
             _loaded[name] = nlp
         return nlp
 

@@ -13,6 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -131,9 +132,39 @@ def test_a_rebuild_under_a_server_is_seen_whole_and_holds_online_writes_for_its_
         seen.append(reader.lookup("Paris").id)  # never a half-built base: every read finds the embedded Paris
         time.sleep(0.05)
     assert set(seen) == {"wikipedia:Paris"} and reader.build_stamp() != stamp
-    # Everything in one transaction held them for 14 s of a 20 s build on two busy cores.
-    assert max(waits) < 8, f"an online write waited {max(waits):.1f} s for the build"
-    assert not list(tmp_path.glob("*.build*"))  # the staging file is gone
+    # The build in one transaction held them for 14 s of a 20 s build on two busy cores, its copy in one
+    # transaction for 1-3.6 s; a batch of the copy takes about 0.1 s.
+    assert max(waits) < 0.75, f"an online write waited {max(waits):.2f} s for the build"
+    assert not [p for p in tmp_path.iterdir() if ".build" in p.name and not p.name.endswith(".build.lock")]
+
+
+def test_a_build_cut_short_is_done_again_and_two_builds_take_turns(kb_path, tmp_path, monkeypatch):
+    path = copy_kb(kb_path, tmp_path / "kb.sqlite3")
+    with sqlite3.connect(path) as conn:  # built by an older version: the next start rebuilds
+        conn.execute("UPDATE meta SET value = '0' WHERE key = 'builder'")
+        embedded = conn.execute("SELECT COUNT(*) FROM entities WHERE source = 'embedded'").fetchone()[0]
+    copied = []
+    real = KnowledgeStore.replace_range_from
+
+    def dies_after_three(conn, schema, first, last):
+        if len(copied) == 3:
+            raise KeyboardInterrupt  # the process stopped in the middle of the copy
+        copied.append(first)
+        real(conn, schema, first, last)
+
+    monkeypatch.setattr(KnowledgeStore, "replace_range_from", staticmethod(dies_after_three))
+    with pytest.raises(KeyboardInterrupt):
+        build_embedded(KnowledgeStore(path))
+    monkeypatch.setattr(KnowledgeStore, "replace_range_from", staticmethod(real))
+    store = KnowledgeStore(path)
+    store.create_schema()
+    assert store.meta()["builder"] == "0" and store.lookup("Paris").id == "wikipedia:Paris"
+    # Two processes start on the stale base at once: one builds, the other waits for it and finds it current.
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(lambda _: build_embedded(KnowledgeStore(path)), range(2)))
+    assert sorted(r is None for r in reports) == [False, True]
+    assert store.meta()["builder"] != "0" and store.stats()["by_source"]["embedded"] == embedded
+    assert not (tmp_path / "kb.sqlite3.build").exists()
 
 
 # -- the never-link list --------------------------------------------------------------------------------

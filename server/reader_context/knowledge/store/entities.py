@@ -86,17 +86,34 @@ class EntityTables:
         conn.execute("DELETE FROM entities WHERE source = ?", (source,))
 
     @staticmethod
-    def replace_source_from(conn: sqlite3.Connection, schema: str, source: str) -> None:
-        """Replace the entries of `source` with those of the attached database `schema`, set-wise. An id the
-        base holds from another source (a Wikipedia card fetched before a pack had it) gives way."""
-        EntityTables.delete_source(conn, source)
-        for table, column in (("entities_fts", "entity_id"), ("aliases", "entity_id")):
-            conn.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT id FROM {schema}.entities)")
-        conn.execute(f"INSERT OR REPLACE INTO entities({ENTITY_COLUMNS}) SELECT {ENTITY_COLUMNS} FROM {schema}.entities")
+    def staged_id_ranges(conn: sqlite3.Connection, schema: str, batch: int) -> list[tuple[str, str]]:
+        """The ids of the attached database `schema`, as (first, last) ranges of `batch` ids each."""
+        ids = [row[0] for row in conn.execute(f"SELECT id FROM {schema}.entities ORDER BY id")]
+        return [(ids[i], ids[min(i + batch, len(ids)) - 1]) for i in range(0, len(ids), batch)]
+
+    @staticmethod
+    def replace_range_from(conn: sqlite3.Connection, schema: str, first: str, last: str) -> None:
+        """Put the entries of the attached `schema` with ids from `first` to `last` in place of whatever the base
+        holds under those ids: an id the base holds from another source (a Wikipedia card fetched before a pack
+        had it) gives way."""
+        staged = f"SELECT id FROM {schema}.entities WHERE id BETWEEN ? AND ?"
+        for table, column in (("entities_fts", "entity_id"), ("aliases", "entity_id"), ("entities", "id")):
+            conn.execute(f"DELETE FROM {table} WHERE {column} IN ({staged})", (first, last))
+        conn.execute(f"INSERT INTO entities({ENTITY_COLUMNS}) SELECT {ENTITY_COLUMNS} FROM {schema}.entities"
+                     " WHERE id BETWEEN ? AND ?", (first, last))
         conn.execute("INSERT OR REPLACE INTO aliases(key, alias, entity_id, origin, weight)"
-                     f" SELECT key, alias, entity_id, origin, weight FROM {schema}.aliases")
+                     f" SELECT key, alias, entity_id, origin, weight FROM {schema}.aliases"
+                     " WHERE entity_id BETWEEN ? AND ?", (first, last))
         conn.execute("INSERT INTO entities_fts(entity_id, title, description, summary)"
-                     f" SELECT entity_id, title, description, summary FROM {schema}.entities_fts")
+                     f" SELECT entity_id, title, description, summary FROM {schema}.entities_fts"
+                     " WHERE entity_id BETWEEN ? AND ?", (first, last))
+
+    @staticmethod
+    def delete_source_except(conn: sqlite3.Connection, source: str, schema: str) -> None:
+        """Delete the entries of `source` that the attached `schema` no longer holds."""
+        gone = f"SELECT id FROM entities WHERE source = ? AND id NOT IN (SELECT id FROM {schema}.entities)"
+        for table, column in (("entities_fts", "entity_id"), ("aliases", "entity_id"), ("entities", "id")):
+            conn.execute(f"DELETE FROM {table} WHERE {column} IN ({gone})", (source,))
 
     @staticmethod
     def apply_overrides(conn: sqlite3.Connection, overrides: Overrides, *, strong: float, weak: float) -> None:

@@ -12,6 +12,10 @@ import os
 # workers against 1). Set before the app, and so numpy, is imported by the preloading master.
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
+# And one spaCy pass at a time per worker, the others' turns waiting (waiting on Wikipedia takes no turn): four
+# threads' passes at once in one interpreter cost 149 CPU ms a request where one at a time costs 91, for the same
+# seed article under load (docs/benchmarks.md, "Two workers against one, fifth session").
+os.environ.setdefault("READER_CONTEXT_NLP_CONCURRENCY", "1")
 
 # gunicorn's asyncio worker (its own refusals in JSON: web/worker.py) reads each request whole on its event loop before
 # a thread runs the app on it (web/front.py): a client that sends its request a byte a second holds a coroutine, not

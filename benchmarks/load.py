@@ -15,6 +15,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import uuid
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -27,13 +28,17 @@ function setup(thread)
   thread:set("tid", threads)
 end
 local n = 0
+local run = ""
+function init(args)
+  run = args[1]
+end
 local blocks = %s
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 request = function()
   n = n + 1
-  -- a new first block each time, distinct across wrk's threads: a cache miss, with the same NLP work
-  local body = '{"blocks": [{"id": "t' .. tid .. '-' .. n .. '", "text": "x"}, ' .. blocks .. ']}'
+  -- a new first block each time, distinct across wrk's threads and runs: a cache miss, with the same NLP work
+  local body = '{"blocks": [{"id": "' .. run .. '-t' .. tid .. '-' .. n .. '", "text": "x"}, ' .. blocks .. ']}'
   return wrk.format(nil, "/api/v1/analyze", nil, body)
 end
 done = function(summary, latency, requests)
@@ -49,7 +54,8 @@ def drive(server: tuple, seconds: int, connections: int, lua: Path) -> dict:
     port, master = server
     cpu = workers_cpu_seconds(master.pid)
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", str(lua),
-                          f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True).stdout
+                          f"http://127.0.0.1:{port}", "--", uuid.uuid4().hex], capture_output=True, text=True,
+                         check=True).stdout
     result = json.loads(re.search(r"^JSON (.*)$", out, re.M).group(1))
     result["cpu"] = workers_cpu_seconds(master.pid) - cpu
     return result

@@ -5,12 +5,15 @@ Wikipedia is the local stand-in."""
 from __future__ import annotations
 
 import gc
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from made_up_names import made_up_article
 from spacy.tokens import Doc
 from test_online_analyze import analyzer_for, copy_kb, wiki  # noqa: F401 (a fixture)
+from wikipedia_standin import Fault
 
 from reader_context.pipeline import Block
 
@@ -82,3 +85,43 @@ def test_what_waits_on_wikipedia_holds_no_parsed_text(kb_path, tmp_path, wiki):
     gc.collect()
     assert sum(isinstance(o, Doc) for o in gc.get_objects()) == before
     analyzer.online_linking.lookups.shutdown()
+
+
+class _CountingPasses:
+    """The shared pipeline, counting how many of its passes run at once."""
+
+    def __init__(self, nlp):
+        self._nlp, self._lock, self.running, self.most = nlp, threading.Lock(), 0, 0
+
+    def pipe(self, texts):
+        with self._lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            docs = list(self._nlp.pipe(texts))
+            time.sleep(0.05)  # long enough for the other threads' passes to overlap this one if they may
+            return docs
+        finally:
+            with self._lock:
+                self.running -= 1
+
+
+@pytest.mark.parametrize("at_once", [0, 1])
+def test_passes_take_turns_when_limited_and_waiting_on_wikipedia_takes_no_turn(kb_path, tmp_path, wiki, at_once):
+    analyzer = analyzer_for(copy_kb(kb_path, tmp_path), wiki.url, nlp_concurrency=at_once, deadline_ms=1500)
+    analyzer.nlp = counting = _CountingPasses(analyzer.nlp)
+    texts = [f"Floods reached Timbuktu on day {i}, and the mayor of Mopti asked for help." for i in range(8)]
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda t: analyzer.analyze([Block("p", t)], online="never"), texts))
+    # Unlimited, four threads run four passes at once (and fight over one interpreter); limited, one at a time.
+    assert counting.most == (1 if at_once else 4), counting.most
+    if not at_once:
+        return
+    wiki.fault = Fault("slow", seconds=3)
+    with ThreadPoolExecutor(2) as pool:
+        waiting = pool.submit(analyzer.analyze, [Block("p", "Oswin Trevellick met Hallam Quarrie in Mopti.")])
+        time.sleep(0.3)  # its pass is done: it waits on Wikipedia until its deadline
+        started = time.monotonic()
+        analyzer.analyze([Block("q", "Floods reached Timbuktu again.")], online="never")
+        assert time.monotonic() - started < 0.5 and not waiting.done()
+        assert waiting.result().stats.elapsed_ms > 900  # it did wait on Wikipedia (its timeout is 1 s)

@@ -8,6 +8,7 @@ pending cards in `knowledge`, the contract in `contract`.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
@@ -78,6 +79,8 @@ class Analyzer:
         self._ready = threading.Event()
         self._lock = threading.Lock()
         self.responses = ResponseCache()
+        at_once = settings.nlp_concurrency
+        self._passes = threading.BoundedSemaphore(at_once) if at_once else contextlib.nullcontext()
 
     def warm_up(self) -> None:
         with self._lock:
@@ -133,7 +136,8 @@ class Analyzer:
             return cached
 
         visible = [Visible.of(b.text) for b in blocks]
-        docs = [remember_text(doc, v.text) for doc, v in zip(self.nlp.pipe(v.text for v in visible), visible)]
+        with self._passes:  # the CPU-bound part only: waiting on Wikipedia below takes no turn
+            docs = [remember_text(doc, v.text) for doc, v in zip(self.nlp.pipe(v.text for v in visible), visible)]
         by_block = {b.id: v for b, v in zip(blocks, visible)}
         words = sum(_words(doc) for doc in docs)
         mentions: list[Mention] = []

@@ -67,6 +67,11 @@ class Settings(BaseSettings):
         "ReaderContext/1.0 (reader-context: context cards for news articles)",
         description="User-Agent sent to Wikipedia; a deployment should add a contact address or URL",
     )
+    nlp_concurrency: int = Field(
+        0, ge=0, le=64,
+        description="Most spaCy passes one process runs at once; others wait their turn (0: no limit, as many as"
+        " it has threads). gunicorn.conf.py sets 1: there one worker per core is the parallelism",
+    )
     wikipedia_timeout: float = Field(2.5, gt=0, le=30, description="Seconds one Wikipedia call may take")
     wikipedia_max_in_flight: int = Field(4, ge=1, le=32, description="Most Wikipedia calls in flight per process")
     wikipedia_request_budget: int = Field(

@@ -48,6 +48,13 @@ def flagged(settings):
         # A blow to a thing is a blow; to a ruling it is criticism dressed as one.
         ("He slammed the door and left.", "slam", False),
         ("The minister slammed the ruling.", "slam", True),
+        # Size and record words measure a natural hazard or a physical event; of a decision or an attack they judge.
+        ("A massive earthquake struck the coast on Monday.", "massive", False),
+        ("Forecasters warned of catastrophic flooding in the valley.", "catastrophic", False),
+        ("The city saw unprecedented rainfall this week.", "unprecedented", False),
+        ("It was a massive failure of leadership.", "massive", True),
+        ("The minister called it an unprecedented attack on democracy.", "unprecedented", True),
+        ("After the storm came the catastrophic decision to close the dam.", "catastrophic", True),
         # The standard name of an event.
         ("Survivors of the Holocaust met in Berlin.", "holocaust", False),
         ("Critics warned of a nuclear holocaust.", "holocaust", True),

@@ -99,7 +99,7 @@ class _CountingPasses:
             self.most = max(self.most, self.running)
         try:
             docs = list(self._nlp.pipe(texts))
-            time.sleep(0.05)  # long enough for the other threads' passes to overlap this one if they may
+            time.sleep(0.2)  # long enough for the other threads' passes to overlap this one if they may
             return docs
         finally:
             with self._lock:
@@ -113,8 +113,8 @@ def test_passes_take_turns_when_limited_and_waiting_on_wikipedia_takes_no_turn(k
     texts = [f"Floods reached Timbuktu on day {i}, and the mayor of Mopti asked for help." for i in range(8)]
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda t: analyzer.analyze([Block("p", t)], online="never"), texts))
-    # Unlimited, four threads run four passes at once (and fight over one interpreter); limited, one at a time.
-    assert counting.most == (1 if at_once else 4), counting.most
+    # Unlimited, the threads run their passes at once (and fight over one interpreter); limited, one at a time.
+    assert counting.most == 1 if at_once else counting.most > 1, counting.most
     if not at_once:
         return
     wiki.fault = Fault("slow", seconds=3)
@@ -123,5 +123,5 @@ def test_passes_take_turns_when_limited_and_waiting_on_wikipedia_takes_no_turn(k
         time.sleep(0.3)  # its pass is done: it waits on Wikipedia until its deadline
         started = time.monotonic()
         analyzer.analyze([Block("q", "Floods reached Timbuktu again.")], online="never")
-        assert time.monotonic() - started < 0.5 and not waiting.done()
+        assert time.monotonic() - started < 0.8 and not waiting.done()
         assert waiting.result().stats.elapsed_ms > 900  # it did wait on Wikipedia (its timeout is 1 s)

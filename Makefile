@@ -77,11 +77,10 @@ eval-framing: install-dev
 		$(SHARED)/data/entity-linking/msnbc-updated.jsonl $(SHARED)/data/entity-linking/aquaint.jsonl \
 		$(SHARED)/data/entity-linking/reuters-128.jsonl $(SHARED)/data/ptc-dev
 
+# Each script writes its own table (docs/benchmarks-latency.md, docs/benchmarks-load.md); docs/benchmarks.md keeps the
+# dated runs behind each issue and is never overwritten.
 bench: install-dev system-packages
-	cd benchmarks && ../$(PY) latency.py && ../$(PY) load.py
-	{ printf '# Benchmarks\n\nMade by `make bench` (benchmarks/latency.py, benchmarks/load.py); targets and notes in the README.\n\n## Latency, memory, cold start\n\n'; \
-	  cat docs/benchmarks-latency.md; printf '\n## Load\n\n'; cat docs/benchmarks-load.md; } > docs/benchmarks.md
-	rm docs/benchmarks-latency.md docs/benchmarks-load.md
+	cd benchmarks && $(abspath $(PY)) latency.py && $(abspath $(PY)) load.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

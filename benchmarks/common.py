@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from gunicorn_server import running_gunicorn  # noqa: E402  (the tests' harness, one for both)
+from gunicorn_server import running_gunicorn, worker_pids  # noqa: E402  (the tests' harness, one for both)
 SHARED = Path(os.environ.get("SHARED", ROOT.parent / "shared"))
 SEED = SHARED / "seed" / "palmyra-article.txt"
 PTC = SHARED / "data" / "ptc-dev" / "articles"
@@ -80,7 +80,7 @@ def gunicorn(workers: int, kb: Path, config: Path = ROOT / "gunicorn.conf.py", *
 def workers_cpu_seconds(master: int) -> float:
     """CPU time (user + system) the master's workers have used so far."""
     total = 0.0
-    for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+    for pid in worker_pids(master):
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total

@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import ROOT, machine, running_gunicorn
+from common import ROOT, machine, running_gunicorn, worker_pids
 
 LOOKUP = "/api/v1/cards/lookup?q=Palmyra"
 
@@ -99,11 +99,6 @@ def client_loop(port: int, stop: threading.Event, counts: dict, lock: threading.
             counts[key] = counts.get(key, 0) + 1
 
 
-def workers_of(master: int) -> list[int]:
-    children = Path(f"/proc/{master}/task/{master}/children")
-    return [int(p) for p in children.read_text().split()] if children.exists() else []
-
-
 def under_operations(config: Path, kb: Path, operation: str, seconds: float, clients: int = 6) -> dict:
     with running_gunicorn(["--config", str(config)], env(kb, 2), cwd=ROOT) as (port, server):
         stop, lock, counts = threading.Event(), threading.Lock(), {}
@@ -116,7 +111,7 @@ def under_operations(config: Path, kb: Path, operation: str, seconds: float, cli
             if operation == "sighup":
                 server.send_signal(signal.SIGHUP)
             else:
-                kids = workers_of(server.pid)
+                kids = worker_pids(server.pid)
                 if kids:
                     os.kill(kids[0], signal.SIGKILL)
         time.sleep(every)

@@ -17,6 +17,12 @@ from pathlib import Path
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 
 
+def worker_pids(master: int) -> list[int]:
+    """The worker processes a gunicorn master has forked, as the kernel lists them now."""
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [int(p) for p in children.read_text().split()] if children.exists() else []
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from gunicorn_server import running_gunicorn
+from gunicorn_server import running_gunicorn, worker_pids
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -86,13 +86,9 @@ def deployment(kb_path, tmp_path):
                                                  cwd=ROOT) as (port, server):
         # /health answers as soon as one worker runs; the tests here need both (the master forks them in turn).
         until = time.monotonic() + 30
-        while len(_workers(server.pid)) < 2 and time.monotonic() < until:
+        while len(worker_pids(server.pid)) < 2 and time.monotonic() < until:
             time.sleep(0.1)
         yield port, server, log
-
-
-def _workers(master: int) -> list[int]:
-    return [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
 
 
 def _lookup(port: int, timeout: float = 5) -> float:
@@ -171,7 +167,7 @@ def _cpu_seconds(pid: int) -> float:
 @pytest.mark.slow  # a real gunicorn with two workers under CPU-bound load
 def test_two_workers_share_the_work_of_kept_alive_clients(deployment):
     port, server, _ = deployment
-    workers = _workers(server.pid)
+    workers = worker_pids(server.pid)
     before = {pid: _cpu_seconds(pid) for pid in workers}
     stop, outcomes = threading.Event(), []
     clients = [threading.Thread(target=_keep_posting, args=(port, stop, outcomes)) for _ in range(4)]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from gunicorn_server import worker_pids
 
 pytestmark = pytest.mark.slow  # gunicorn with several workers for 20 s
 
@@ -49,11 +50,6 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
-
-
-def worker_pids(master: int) -> list[int]:
-    children = Path(f"/proc/{master}/task/{master}/children")
-    return [int(p) for p in children.read_text().split()] if children.exists() else []
 
 
 @pytest.fixture()

@@ -133,8 +133,7 @@ def build_embedded(store: KnowledgeStore, *, force: bool = False) -> BuildReport
 def _copy_in_batches(store: KnowledgeStore, fill, finish) -> None:
     staging = KnowledgeStore(store.path.with_name(store.path.name + ".build"))
     try:
-        for suffix in ("", "-wal", "-shm", "-journal"):  # what a build cut short left
-            Path(f"{staging.path}{suffix}").unlink(missing_ok=True)
+        _remove_files_of(staging.path)  # what a build cut short left
         staging.create_schema()
         with staging.write() as conn:
             fill(staging, conn)
@@ -149,8 +148,13 @@ def _copy_in_batches(store: KnowledgeStore, fill, finish) -> None:
                 finish(conn)
     finally:
         staging.close()
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{staging.path}{suffix}").unlink(missing_ok=True)
+        _remove_files_of(staging.path)
+
+
+def _remove_files_of(path: Path) -> None:
+    """A SQLite file and the journal files beside it."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 @contextmanager

@@ -80,10 +80,14 @@ class EntityTables:
         return held
 
     @staticmethod
+    def _delete_entries(conn: sqlite3.Connection, ids: str, params: tuple) -> None:
+        """Delete the entries whose ids the query `ids` selects, from the three tables an entry lives in."""
+        for table, column in (("entities_fts", "entity_id"), ("aliases", "entity_id"), ("entities", "id")):
+            conn.execute(f"DELETE FROM {table} WHERE {column} IN ({ids})", params)
+
+    @staticmethod
     def delete_source(conn: sqlite3.Connection, source: str) -> None:
-        conn.execute("DELETE FROM entities_fts WHERE entity_id IN (SELECT id FROM entities WHERE source = ?)", (source,))
-        conn.execute("DELETE FROM aliases WHERE entity_id IN (SELECT id FROM entities WHERE source = ?)", (source,))
-        conn.execute("DELETE FROM entities WHERE source = ?", (source,))
+        EntityTables._delete_entries(conn, "SELECT id FROM entities WHERE source = ?", (source,))
 
     @staticmethod
     def staged_id_ranges(conn: sqlite3.Connection, schema: str, batch: int) -> list[tuple[str, str]]:
@@ -96,9 +100,7 @@ class EntityTables:
         """Put the entries of the attached `schema` with ids from `first` to `last` in place of whatever the base
         holds under those ids: an id the base holds from another source (a Wikipedia card fetched before a pack
         had it) gives way."""
-        staged = f"SELECT id FROM {schema}.entities WHERE id BETWEEN ? AND ?"
-        for table, column in (("entities_fts", "entity_id"), ("aliases", "entity_id"), ("entities", "id")):
-            conn.execute(f"DELETE FROM {table} WHERE {column} IN ({staged})", (first, last))
+        EntityTables._delete_entries(conn, f"SELECT id FROM {schema}.entities WHERE id BETWEEN ? AND ?", (first, last))
         conn.execute(f"INSERT INTO entities({ENTITY_COLUMNS}) SELECT {ENTITY_COLUMNS} FROM {schema}.entities"
                      " WHERE id BETWEEN ? AND ?", (first, last))
         conn.execute("INSERT OR REPLACE INTO aliases(key, alias, entity_id, origin, weight)"
@@ -111,9 +113,8 @@ class EntityTables:
     @staticmethod
     def delete_source_except(conn: sqlite3.Connection, source: str, schema: str) -> None:
         """Delete the entries of `source` that the attached `schema` no longer holds."""
-        gone = f"SELECT id FROM entities WHERE source = ? AND id NOT IN (SELECT id FROM {schema}.entities)"
-        for table, column in (("entities_fts", "entity_id"), ("aliases", "entity_id"), ("entities", "id")):
-            conn.execute(f"DELETE FROM {table} WHERE {column} IN ({gone})", (source,))
+        EntityTables._delete_entries(
+            conn, f"SELECT id FROM entities WHERE source = ? AND id NOT IN (SELECT id FROM {schema}.entities)", (source,))
 
     @staticmethod
     def apply_overrides(conn: sqlite3.Connection, overrides: Overrides, *, strong: float, weak: float) -> None:

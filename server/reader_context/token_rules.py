@@ -67,8 +67,9 @@ class IndexedRules:
         self._everywhere: list[tuple[int, list[_Test]]] = []
         self._rest = Matcher(ruler.vocab)
         # The ruler names the matches of each add() by its position, as a string (AttributeRuler.add).
-        self._match_ids = [self.vocab.strings.add(str(i)) for i in range(len(ruler.patterns))]
-        for attr_id, entry in enumerate(ruler.patterns):
+        entries = ruler.patterns  # rebuilt from the ruler's Matcher on every access
+        self._match_ids = [self.vocab.strings.add(str(i)) for i in range(len(entries))]
+        for attr_id, entry in enumerate(entries):
             for pattern in entry["patterns"]:
                 tests = [_test(a, s) for a, s in pattern[0].items()] if len(pattern) == 1 else [None]
                 key = _keys(pattern[0]) if len(pattern) == 1 else None

@@ -55,6 +55,25 @@ def flagged(settings):
         ("It was a massive failure of leadership.", "massive", True),
         ("The minister called it an unprecedented attack on democracy.", "unprecedented", True),
         ("After the storm came the catastrophic decision to close the dam.", "catastrophic", True),
+        # Damage words of a storm or a quake measure it; of a policy or a verdict they judge.
+        ("The storm wreaked havoc on the coast.", "wreak havoc", False),
+        ("The new rules wreaked havoc on small schools.", "wreak havoc", True),
+        ("The devastating hurricane flattened the harbour.", "devastating", False),
+        ("It was a devastating verdict for the mayor.", "devastating", True),
+        ("The earthquake was the worst disaster in decades.", "disaster", False),
+        ("Critics called the reform a disaster.", "disaster", True),
+        # A degree adverb on a measure, a certainty or a quantifier emphasises; on praise or blame it loads.
+        ("The vote was extremely close.", "extremely", False),
+        ("Investigators found absolutely nothing in the car.", "absolutely", False),
+        ("The council is totally committed to the plan.", "totally", False),
+        ("The remarks were absolutely disgusting.", "absolutely", True),
+        ("Her rivals are extremely dishonest.", "extremely", True),
+        # A label of people used as a classifier of a thing ("a terrorist motive") describes the thing.
+        ("Police ruled out a terrorist motive for the fire.", "terrorist", False),
+        ("The terrorists fled across the border.", "terrorist", True),
+        # A noun the tagger read as a verb stays a noun.
+        ("Navy torpedo boats of the squadron attacked.", "torpedo", False),
+        ("Senators torpedoed the bill on Friday.", "torpedo", True),
         # The standard name of an event.
         ("Survivors of the Holocaust met in Berlin.", "holocaust", False),
         ("Critics warned of a nuclear holocaust.", "holocaust", True),

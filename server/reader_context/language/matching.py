@@ -274,12 +274,16 @@ def _lemma_docs(nlp: Language, surface: Doc, lemmas: list[str]) -> list[Doc]:
 
 
 def _target(span: Span) -> Token | None:
-    """What the matched word is applied to: a verb's object (or passive subject), the noun an adjective
-    describes (or the subject it is said of), the "of" phrase of a noun ("the elimination of ...")."""
+    """What the matched word is applied to: a verb's object (or passive subject), the word an adverb modifies, the
+    noun an adjective or a modifying noun describes (or the subject an adjective is said of), the "of" phrase of a
+    noun ("the elimination of ...")."""
     root = span.root
     if root.pos_ in ("VERB", "AUX"):
-        objects = [c for c in root.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
+        # An object inside the match is the idiom's own ("wreak havoc"): what it is said of is elsewhere.
+        objects = [c for c in root.children if c.dep_ in ("dobj", "obj", "nsubjpass") and c not in span]
         return _counted(objects[0]) if objects else None
+    if root.pos_ == "ADV" and root.dep_ == "advmod" and root.head not in span:
+        return root.head
     if root.pos_ == "ADJ":
         # "corrupt and evil men": a conjoined adjective describes what the first one does.
         while root.dep_ == "conj" and root.head.pos_ == "ADJ" and root.head.i != root.i:
@@ -291,6 +295,9 @@ def _target(span: Span) -> Token | None:
             return subjects[0] if subjects else None
         return None
     if root.pos_ in ("NOUN", "PROPN"):
+        # A noun that modifies a noun classifies it: "terrorist infiltration" is said of an infiltration.
+        if root.dep_ in ("compound", "amod") and root.head.pos_ in ("NOUN", "PROPN") and root.head not in span:
+            return root.head
         for prep in root.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
                 objects = [c for c in prep.children if c.dep_ == "pobj"]
@@ -319,10 +326,15 @@ def _word_in(token: Token, words: tuple[str, ...]) -> bool:
 
 
 def _pos_allowed(token: Token, entry: Entry) -> bool:
-    if token.pos_ in entry.pos:
+    pos = token.pos_
+    # An uninflected "verb" the parser attaches to a noun as its compound modifier is a noun the tagger misread
+    # ("the navy's torpedo boats"); an inflected one ("eradicates") is a verb whatever the parse says.
+    if pos == "VERB" and token.dep_ == "compound" and token.tag_ in ("VB", "VBP"):
+        pos = "NOUN"
+    if pos in entry.pos:
         return True
     # The tagger calls capitalised words in headlines PROPN, and reads participle-like adjectives ("sordid",
     # "horrifying") as verbs; the exact adjective form is still the adjective, and names are the name guard's job.
-    if token.pos_ == "PROPN":
+    if pos == "PROPN":
         return bool({"NOUN", "ADJ"} & set(entry.pos))
-    return token.pos_ == "VERB" and "ADJ" in entry.pos and token.lower_ in (entry.term, *entry.forms)
+    return pos == "VERB" and "ADJ" in entry.pos and token.lower_ in (entry.term, *entry.forms)

@@ -74,6 +74,9 @@ def flagged(settings):
         # A noun the tagger read as a verb stays a noun.
         ("Navy torpedo boats of the squadron attacked.", "torpedo", False),
         ("Senators torpedoed the bill on Friday.", "torpedo", True),
+        # An assault on a person is an assault; on a freedom it is a policy cast as violence.
+        ("She told the court his assault on me changed her life.", "assault on", False),
+        ("Critics called the bill an assault on free speech.", "assault on", True),
         # The standard name of an event.
         ("Survivors of the Holocaust met in Berlin.", "holocaust", False),
         ("Critics warned of a nuclear holocaust.", "holocaust", True),

@@ -68,6 +68,8 @@ def flagged(settings):
         ("The council is totally committed to the plan.", "totally", False),
         ("The remarks were absolutely disgusting.", "absolutely", True),
         ("Her rivals are extremely dishonest.", "extremely", True),
+        # With nothing it modifies, a quantifier elsewhere in the sentence says nothing of it.
+        ("Was the rally a success? Extremely, in all respects.", "extremely", True),
         # A label of people used as a classifier of a thing ("a terrorist motive") describes the thing.
         ("Police ruled out a terrorist motive for the fire.", "terrorist", False),
         ("The terrorists fled across the border.", "terrorist", True),

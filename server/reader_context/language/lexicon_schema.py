@@ -165,10 +165,13 @@ class SenseClass(Strict):
 
 class Domain(Strict):
     """Words of a domain: one of them on the word's target (or in its sentence, when it has none) makes it
-    literal. `about_people`: the domain is about people themselves, so it counts even when the target is a person."""
+    literal. `about_people`: the domain is about people themselves, so it counts even when the target is a person.
+    `target_only`: the words say nothing elsewhere in the sentence ("no", "all"), so a word with no target found
+    keeps its flag."""
 
     words: tuple[str, ...]
     about_people: bool = False
+    target_only: bool = False
 
     @field_validator("words")
     @classmethod

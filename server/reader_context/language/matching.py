@@ -188,9 +188,12 @@ class TermMatcher:
         if target is not None and self._in_classes(target, ("people", "groups")):
             domains = [name for name in entry.literal_with if self._senses.domains[name].about_people]
             words = sentence
-        else:
+        elif target is not None:
             domains = list(entry.literal_with)
-            words = [target, *(c for c in target.children if c.dep_ in ("compound", "amod"))] if target else sentence
+            words = [target, *(c for c in target.children if c.dep_ in ("compound", "amod"))]
+        else:
+            domains = [name for name in entry.literal_with if not self._senses.domains[name].target_only]
+            words = sentence
         domain = self._domain_words(tuple(domains))
         return not any(t.lemma_.lower() in domain or t.lower_ in domain for t in words)
 
